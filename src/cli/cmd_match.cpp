@@ -1,0 +1,5 @@
+// PLACEHOLDER until the match subcommand lands (replaced in this same change).
+#include "cli/commands.h"
+namespace osteo::cli {
+Runner setup_match(CLI::App&, const GlobalOptions&) { return [] { return kExitFailure; }; }
+}  // namespace osteo::cli
