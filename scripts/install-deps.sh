@@ -14,6 +14,8 @@ PACKAGES=(
   nlohmann-json3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libexpected-dev
   # tests and benchmarks
   libgtest-dev libbenchmark-dev
+  # deep learning: LibTorch (CPU, oneDNN, OpenMP); OpenBLAS so linear layers skip reference BLAS
+  libtorch-dev libopenblas0-openmp
 )
 
 missing=()

@@ -1,5 +1,27 @@
-// PLACEHOLDER until the summary subcommand lands (replaced in this same change).
+// osteoscreen summary: the cohort summary of the store.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+
 #include "cli/commands.h"
+#include "osteo/cohort/summary.h"
+
 namespace osteo::cli {
-Runner setup_summary(CLI::App&, const GlobalOptions&) { return [] { return kExitFailure; }; }
+
+Runner setup_summary(CLI::App& sub, const GlobalOptions& global) {
+  auto json = std::make_shared<bool>(false);
+  sub.add_flag("--json", *json, "Print the summary as JSON");
+  return [json, &global]() -> int {
+    auto store = open_store(global.db);
+    if (!store) {
+      spdlog::error("{}", store.error().to_string());
+      return kExitFailure;
+    }
+    const auto summary = cohort_summary(**store);
+    std::cout << (*json ? summary.dump(2) + "\n" : format_cohort_summary(summary));
+    return kExitOk;
+  };
+}
+
 }  // namespace osteo::cli

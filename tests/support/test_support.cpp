@@ -36,7 +36,8 @@ std::optional<fs::path> shared_data_dir() {
   return std::nullopt;
 }
 
-CommandResult run_cli(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+CommandResult run_command(const std::string& exe, const std::vector<std::string>& args,
+                          const std::vector<std::string>& env) {
   // stdout and stderr go to temp files, not pipes, so a chatty child can never deadlock us.
   TempDir tmp;
   const std::string out_path = tmp.file("stdout"), err_path = tmp.file("stderr");
@@ -51,8 +52,7 @@ CommandResult run_cli(const std::vector<std::string>& args, const std::vector<st
     dup2(null_fd, STDIN_FILENO);
     for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
     std::vector<char*> argv;
-    std::string exe = OSTEO_CLI_PATH;
-    argv.push_back(exe.data());
+    argv.push_back(const_cast<char*>(exe.c_str()));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     execv(exe.c_str(), argv.data());
@@ -65,6 +65,10 @@ CommandResult run_cli(const std::vector<std::string>& args, const std::vector<st
   result.out = read_file(out_path);
   result.err = read_file(err_path);
   return result;
+}
+
+CommandResult run_cli(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  return run_command(OSTEO_CLI_PATH, args, env);
 }
 
 void write_file(const std::string& path, const std::string& content) {

@@ -42,6 +42,10 @@ struct CommandResult {
 /// `env` entries "NAME=VALUE" are added to the environment.
 CommandResult run_cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
+/// Runs any executable the same way (used for the README's scripts).
+CommandResult run_command(const std::string& exe, const std::vector<std::string>& args,
+                          const std::vector<std::string>& env = {});
+
 /// Writes bytes/text to a file (creating parent directories).
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);
