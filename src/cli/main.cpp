@@ -22,6 +22,7 @@ const Command kCommands[] = {
     {"match", "Pair each radiograph with the same patient's DEXA and label it by WHO band", setup_match},
     {"split", "Assign patients to train/val/test splits (temporal or stratified)", setup_split},
     {"summary", "Print the cohort summary of the store", setup_summary},
+    {"augment-preview", "Write a PNG sheet of augmented model inputs for one radiograph", setup_augment_preview},
 };
 
 int run(int argc, char** argv) {

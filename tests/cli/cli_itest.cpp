@@ -23,7 +23,7 @@ TEST(Cli, HelpListsEverySubcommand) {
 }
 
 TEST(Cli, EverySubcommandHasHelp) {
-  for (const char* name : {"synth", "inspect", "ingest", "match", "split", "summary"}) {
+  for (const char* name : {"synth", "inspect", "ingest", "match", "split", "summary", "augment-preview"}) {
     auto r = test::run_cli({name, "--help"});
     EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << name;
