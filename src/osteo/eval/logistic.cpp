@@ -105,6 +105,11 @@ Result<LogisticModel> LogisticModel::parse_model(const nlohmann::json& j) {
     if (!(f.sd > 0.0)) return fail(ErrorCode::kInvalidArgument, at + ": \"sd\" must be > 0");
     features.push_back(std::move(f));
   }
+  // Optional fields: absent means default, present with the wrong type is an error value.
+  if (j.contains("converged") && !j["converged"].is_boolean())
+    return fail(ErrorCode::kInvalidArgument, where + "\"converged\" must be a boolean");
+  if (j.contains("iterations") && !j["iterations"].is_number_integer())
+    return fail(ErrorCode::kInvalidArgument, where + "\"iterations\" must be an integer");
   return LogisticModel(std::move(features), j["intercept"].get<double>(), j.value("converged", false),
                        j.value("iterations", 0));
 }
