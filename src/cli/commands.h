@@ -38,5 +38,6 @@ Runner setup_split(CLI::App& sub, const GlobalOptions& global);
 Runner setup_synth(CLI::App& sub, const GlobalOptions& global);
 Runner setup_summary(CLI::App& sub, const GlobalOptions& global);
 Runner setup_augment_preview(CLI::App& sub, const GlobalOptions& global);
+Runner setup_train(CLI::App& sub, const GlobalOptions& global);
 
 }  // namespace osteo::cli

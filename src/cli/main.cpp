@@ -23,6 +23,7 @@ const Command kCommands[] = {
     {"split", "Assign patients to train/val/test splits (temporal or stratified)", setup_split},
     {"summary", "Print the cohort summary of the store", setup_summary},
     {"augment-preview", "Write a PNG sheet of augmented model inputs for one radiograph", setup_augment_preview},
+    {"train", "Train a screening model and write a checkpoint directory with its model card", setup_train},
 };
 
 int run(int argc, char** argv) {
