@@ -39,5 +39,6 @@ Runner setup_synth(CLI::App& sub, const GlobalOptions& global);
 Runner setup_summary(CLI::App& sub, const GlobalOptions& global);
 Runner setup_augment_preview(CLI::App& sub, const GlobalOptions& global);
 Runner setup_train(CLI::App& sub, const GlobalOptions& global);
+Runner setup_evaluate(CLI::App& sub, const GlobalOptions& global);
 
 }  // namespace osteo::cli

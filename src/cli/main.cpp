@@ -24,6 +24,7 @@ const Command kCommands[] = {
     {"summary", "Print the cohort summary of the store", setup_summary},
     {"augment-preview", "Write a PNG sheet of augmented model inputs for one radiograph", setup_augment_preview},
     {"train", "Train a screening model and write a checkpoint directory with its model card", setup_train},
+    {"evaluate", "Evaluate a checkpoint on a manifest or cohort split: metrics with CIs and an HTML report", setup_evaluate},
 };
 
 int run(int argc, char** argv) {

@@ -23,7 +23,7 @@ TEST(Cli, HelpListsEverySubcommand) {
 }
 
 TEST(Cli, EverySubcommandHasHelp) {
-  for (const char* name : {"synth", "inspect", "ingest", "match", "split", "summary", "augment-preview"}) {
+  for (const char* name : {"synth", "inspect", "ingest", "match", "split", "summary", "augment-preview", "train", "evaluate"}) {
     auto r = test::run_cli({name, "--help"});
     EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << name;
