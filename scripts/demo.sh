@@ -29,7 +29,12 @@ if [ "$skip_build" -eq 0 ]; then
 fi
 [ -x "$bin" ] || { echo "demo.sh: $bin not built (drop --skip-build)" >&2; exit 1; }
 
-rm -rf "$workdir"
+# Only ever delete what an earlier demo wrote: a mistyped --workdir must not wipe a folder.
+if [ -d "$workdir" ] && [ -n "$(ls -A "$workdir")" ] && [ ! -f "$workdir/cohort.db" ] && [ ! -f "$workdir/synth.json" ]; then
+  echo "demo.sh: $workdir is not empty and holds no earlier demo (cohort.db, synth.json); choose another --workdir" >&2
+  exit 2
+fi
+rm -rf "$workdir/hospital" "$workdir"/cohort.db* "$workdir/synth.json" "$workdir/split.json"
 mkdir -p "$workdir"
 db="$workdir/cohort.db"
 step() { echo; echo "==> $*"; }
