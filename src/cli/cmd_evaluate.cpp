@@ -78,12 +78,9 @@ Runner setup_evaluate(CLI::App& sub, const GlobalOptions& global) {
     if (from_manifest) {
       samples = ml::samples_from_manifest(opt->manifest, opt->manifest_split, global.threads);
     } else {
-      auto store = open_store(opt->cohort);
-      if (!store) {
-        spdlog::error("{}", store.error().to_string());
-        return kExitFailure;
-      }
-      samples = ml::samples_from_store(**store, opt->scheme, opt->cohort);
+      // A store that cannot be opened is reported by main's handler (exit 1), like any OsteoError.
+      const auto store = value_or_throw(open_store(opt->cohort));
+      samples = ml::samples_from_store(*store, opt->scheme, opt->cohort);
     }
     if (!samples) {
       spdlog::error("{}", samples.error().to_string());

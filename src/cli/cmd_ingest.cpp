@@ -132,14 +132,11 @@ Runner setup_ingest(CLI::App& sub, const GlobalOptions& global) {
   }
 
   return [opt, &global, dicom, dexa, manifest]() -> int {
-    auto store = open_store(global.db);
-    if (!store) {
-      spdlog::error("{}", store.error().to_string());
-      return kExitFailure;
-    }
-    if (dicom->parsed()) return run_dicom(**store, *opt, global);
-    if (dexa->parsed()) return run_dexa(**store, *opt);
-    if (manifest->parsed()) return run_manifest(**store, *opt, global);
+    // A store that cannot be opened is reported by main's handler (exit 1), like any OsteoError.
+    const auto store = value_or_throw(open_store(global.db));
+    if (dicom->parsed()) return run_dicom(*store, *opt, global);
+    if (dexa->parsed()) return run_dexa(*store, *opt);
+    if (manifest->parsed()) return run_manifest(*store, *opt, global);
     return kExitUsage;
   };
 }

@@ -31,15 +31,12 @@ Runner setup_match(CLI::App& sub, const GlobalOptions& global) {
       spdlog::error("{}", site.error().to_string());
       return kExitUsage;
     }
-    auto store = open_store(global.db);
-    if (!store) {
-      spdlog::error("{}", store.error().to_string());
-      return kExitFailure;
-    }
+    // A store that cannot be opened is reported by main's handler (exit 1), like any OsteoError.
+    const auto store = value_or_throw(open_store(global.db));
     MatchOptions options;
     options.window_days = opt->window_days;
     options.reference_site = *site;
-    const MatchReport report = run_match(**store, options);
+    const MatchReport report = run_match(*store, options);
     if (opt->json) {
       std::cout << nlohmann::json{{"images", report.images},
                                   {"matched", report.matched},

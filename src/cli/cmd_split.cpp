@@ -47,23 +47,20 @@ Runner setup_split(CLI::App& sub, const GlobalOptions& global) {
       spdlog::error("{}", valid.error().to_string());
       return kExitUsage;
     }
-    auto store = open_store(global.db);
-    if (!store) {
-      spdlog::error("{}", store.error().to_string());
-      return kExitFailure;
-    }
+    // A store that cannot be opened is reported by main's handler (exit 1), like any OsteoError.
+    const auto store = value_or_throw(open_store(global.db));
     const std::string scheme = !opt->name.empty() ? opt->name : opt->temporal ? "temporal" : "stratified";
-    (*store)->transaction([&] {
-      const auto images = labelled_images(**store);
+    store->transaction([&] {
+      const auto images = labelled_images(*store);
       const SplitPlan plan = opt->temporal ? plan_temporal_split(images, opt->t) : plan_stratified_split(images, opt->s);
       value_or_throw(check_disjoint(plan));
-      (*store)->replace_split(scheme, plan.assignments, plan.exclusions);
+      store->replace_split(scheme, plan.assignments, plan.exclusions);
     });
-    const auto counts = split_counts(**store, scheme);
+    const auto counts = split_counts(*store, scheme);
     if (opt->json) {
       std::cout << counts.dump() << "\n";
     } else {
-      std::cout << format_cohort_summary(cohort_summary(**store));
+      std::cout << format_cohort_summary(cohort_summary(*store));
     }
     return kExitOk;
   };

@@ -1,5 +1,7 @@
 #include "osteo/cohort/ingest_common.h"
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -62,6 +64,14 @@ std::optional<bool> parse_yes_no(std::string_view text) {
   if (t == "yes" || t == "y" || t == "true" || t == "1") return true;
   if (t == "no" || t == "n" || t == "false" || t == "0") return false;
   return std::nullopt;
+}
+
+void sort_by_line(std::vector<RowIssue>& issues) {
+  std::stable_sort(issues.begin(), issues.end(), [](const RowIssue& a, const RowIssue& b) { return a.line < b.line; });
+}
+
+Error import_rolled_back(const std::string& path, const Error& cause) {
+  return Error{cause.code, path + ": import rolled back: " + cause.message};
 }
 
 }  // namespace osteo

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "osteo/core/error.h"
+
 namespace osteo {
 
 /// One problem with one CSV row. Every row an importer does not import produces one.
@@ -22,6 +24,10 @@ const char* issue_kind_name(RowIssue::Kind kind);
 /// {"line", "kind", "reason"}.
 nlohmann::json to_json(const RowIssue& issue);
 nlohmann::json to_json(const std::vector<RowIssue>& issues);
+/// Orders issues by line, keeping the order of issues on the same line (reports read top-down).
+void sort_by_line(std::vector<RowIssue>& issues);
+/// The error of a whole-file import whose transaction was rolled back, naming the file.
+Error import_rolled_back(const std::string& path, const Error& cause);
 
 /// A whole cell as a finite number ("1.5", " -2 ", "1e3"); nullopt for anything else,
 /// including "" (callers decide whether empty means missing), "1.5x", "nan" and "inf".

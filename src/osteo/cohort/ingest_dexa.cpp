@@ -233,11 +233,10 @@ Result<DexaIngestReport> ingest_dexa(CohortStore& store, const std::string& csv_
       }
     });
   } catch (const OsteoError& e) {
-    return tl::unexpected<Error>(Error{e.error().code, csv_path + ": import rolled back: " + e.error().message});
+    return tl::unexpected<Error>(import_rolled_back(csv_path, e.error()));
   }
   report.patients = patients.size();
-  std::stable_sort(report.issues.begin(), report.issues.end(),
-                   [](const RowIssue& a, const RowIssue& b) { return a.line < b.line; });
+  sort_by_line(report.issues);
   return report;
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "osteo/cohort/ingest_common.h"
 #include "osteo/core/parallel.h"
 #include "osteo/core/progress.h"
 
@@ -98,7 +99,7 @@ Result<DicomIngestReport> ingest_dicom(CohortStore& store, const std::string& di
       }
     });
   } catch (const OsteoError& e) {
-    return tl::unexpected<Error>(Error{e.error().code, report.root + ": import rolled back: " + e.error().message});
+    return tl::unexpected<Error>(import_rolled_back(report.root, e.error()));
   }
   progress.finish();
   std::sort(report.failures.begin(), report.failures.end(),
