@@ -82,11 +82,34 @@ CREATE TABLE split_exclusions (
 );
 )sql";
 
+// The screening service's results. Every column is written by one INSERT, so a failed request
+// leaves no row; the PNGs are small (downscaled film and heat layer) and live with the record
+// so a result survives a restart and a backup of the one file.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE screenings (
+  id            TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 32),
+  created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  filename      TEXT NOT NULL DEFAULT '',
+  format        TEXT NOT NULL,
+  input_sha256  TEXT NOT NULL,
+  model_sha256  TEXT NOT NULL,
+  category      TEXT NOT NULL CHECK (category IN ('normal', 'osteopenia', 'osteoporosis')),
+  p_osteoporosis REAL NOT NULL,
+  indeterminate INTEGER NOT NULL,
+  result_json   TEXT NOT NULL,
+  image_png     BLOB NOT NULL,
+  heatmap_png   BLOB NOT NULL,
+  dicom_source_json TEXT
+);
+CREATE INDEX screenings_by_time ON screenings(created_at);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& cohort_migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "patients, images, DEXA, matches, labels, splits", kSchemaV1},
+      {2, "screenings of the service", kSchemaV2},
   };
   return kMigrations;
 }

@@ -79,6 +79,29 @@ struct SplitExclusion {
   std::string reason;
 };
 
+/// One screening answered by the service (osteoscreen serve). The id is derived from the input
+/// file's hash, the model's weights hash and the clinical inputs, so the same request maps to
+/// the same row.
+struct ScreeningRecord {
+  std::string id;            ///< 32 lower-case hex characters
+  std::string created_at;    ///< ISO 8601 UTC, set by the store when empty
+  std::string filename;      ///< as uploaded (display only; never used as a path)
+  std::string format;        ///< dicom, png, jpeg
+  std::string input_sha256;
+  std::string model_sha256;
+  nlohmann::json result = nlohmann::json::object();  ///< the API answer (without URLs)
+  std::string image_png;     ///< the rendered film, as shown beside the heat map
+  std::string heatmap_png;   ///< the RGBA heat layer, same size as image_png
+  nlohmann::json dicom_source;  ///< identifying DICOM attributes for SR/SC; null for PNG/JPEG
+};
+
+/// A line of the screening history.
+struct ScreeningSummary {
+  std::string id, created_at, filename, category;
+  double p_osteoporosis = 0;
+  bool indeterminate = false;
+};
+
 struct CohortCounts {
   std::int64_t patients = 0;
   std::int64_t images = 0;

@@ -31,6 +31,10 @@ Statement& Statement::bind(int index, const std::string& value) {
   check_bind(db_, sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT), sql_);
   return *this;
 }
+Statement& Statement::bind_blob(int index, const std::string& bytes) {
+  check_bind(db_, sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT), sql_);
+  return *this;
+}
 Statement& Statement::bind_null(int index) {
   check_bind(db_, sqlite3_bind_null(stmt_, index), sql_);
   return *this;
@@ -64,6 +68,11 @@ std::string Statement::get_text(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
   if (!text) return {};
   return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+std::string Statement::get_blob(int column) const {
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  if (!data) return {};
+  return std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 std::optional<std::int64_t> Statement::get_opt_int(int column) const {
   if (is_null(column)) return std::nullopt;

@@ -31,6 +31,8 @@ class Statement {
   Statement& bind(int index, const std::string& value);
   Statement& bind(int index, const char* value) { return bind(index, std::string(value)); }
   Statement& bind_null(int index);
+  /// Binds bytes as a BLOB (bind(std::string) binds TEXT).
+  Statement& bind_blob(int index, const std::string& bytes);
   template <class T>
   Statement& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind_null(index);
@@ -51,6 +53,8 @@ class Statement {
   std::int64_t get_int(int column) const;
   double get_double(int column) const;
   std::string get_text(int column) const;
+  /// A BLOB (or any value) as bytes.
+  std::string get_blob(int column) const;
   std::optional<std::int64_t> get_opt_int(int column) const;
   std::optional<double> get_opt_double(int column) const;
 

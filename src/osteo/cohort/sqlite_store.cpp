@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "osteo/cohort/migrations.h"
+#include "osteo/cohort/sqlite_screenings.h"
 #include "osteo/cohort/sqlite_db.h"
 #include "osteo/core/radiograph_json.h"
 
@@ -81,6 +82,16 @@ class SqliteStore final : public CohortStore {
   int schema_version() override { return static_cast<int>(db_.scalar_int("PRAGMA user_version")); }
 
   std::string describe() const override { return "sqlite:" + db_.path(); }
+
+  bool insert_screening(const ScreeningRecord& screening) override {
+    return sqlite_screenings::insert(db_, screening);
+  }
+  std::optional<ScreeningRecord> screening(const std::string& id, bool with_images) override {
+    return sqlite_screenings::by_id(db_, id, with_images);
+  }
+  std::vector<ScreeningSummary> screenings(int limit, int offset) override {
+    return sqlite_screenings::list(db_, limit, offset);
+  }
 
   // --- patients
   void upsert_patient(const PatientRecord& p) override {

@@ -66,6 +66,15 @@ class CohortStore {
   virtual std::vector<SplitExclusion> split_exclusions(const std::string& scheme) = 0;
   virtual std::vector<std::string> split_schemes() = 0;
 
+  // --- screenings (the service's results)
+  /// Inserts a complete screening in one statement. Returns false, writing nothing, when a
+  /// screening with the same id exists (the same request seen before).
+  virtual bool insert_screening(const ScreeningRecord& screening) = 0;
+  /// The screening, with its PNGs when `with_images`; nullopt when unknown.
+  virtual std::optional<ScreeningRecord> screening(const std::string& id, bool with_images) = 0;
+  /// Newest first; at most `limit` rows after skipping `offset`.
+  virtual std::vector<ScreeningSummary> screenings(int limit, int offset) = 0;
+
   virtual CohortCounts counts() = 0;
 };
 
