@@ -16,6 +16,10 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev
   # deep learning: LibTorch (CPU, oneDNN, OpenMP); OpenBLAS so linear layers skip reference BLAS
   libtorch-dev libopenblas0-openmp
+  # screening service: HTTP server; DICOM result validation (dciodvfy) in tests
+  libcpp-httplib-dev dicom3tools
+  # browser test of the page: npm playwright-core drives Debian's chromium (node + npm come with the machine)
+  chromium
 )
 
 missing=()

@@ -64,6 +64,7 @@ std::vector<std::vector<float>> covariate_rows(const CovariateNormaliser& n, con
 // Validation metrics of predictions against the samples' labels.
 struct ValMetrics {
   double loss = 0, auroc_osteoporosis = 0, auroc_low_bmd = 0;
+  double t_rmse = 0;  ///< root mean squared T-score error: the server's T-score interval uses it
   int n = 0, n_osteoporosis = 0, n_low_bmd = 0;
 };
 
@@ -84,6 +85,7 @@ ValMetrics val_metrics(const std::vector<Prediction>& preds, const std::vector<T
     wsum += weights[c];
     const double d = std::abs(p.t_score - samples[i].t_score);
     reg += d < 1.0 ? 0.5 * d * d : d - 0.5;
+    m.t_rmse += d * d;
     p_op.push_back(p.p_osteoporosis);
     p_low.push_back(p.p_low_bmd());
     y_op.push_back(c == 2);
@@ -92,6 +94,7 @@ ValMetrics val_metrics(const std::vector<Prediction>& preds, const std::vector<T
     m.n_low_bmd += c >= 1;
   }
   m.loss = (wsum > 0 ? ce / wsum : 0) + t_weight * (samples.empty() ? 0 : reg / samples.size());
+  m.t_rmse = samples.empty() ? std::numeric_limits<double>::quiet_NaN() : std::sqrt(m.t_rmse / samples.size());
   m.auroc_osteoporosis = eval::auroc(p_op, y_op);
   m.auroc_low_bmd = eval::auroc(p_low, y_low);
   return m;
@@ -513,7 +516,8 @@ Result<TrainResult> train_model(const TrainData& data, const TrainOptions& optio
         {"n_low_bmd", m.n_low_bmd},
         {"auroc_osteoporosis", number_or_null(m.auroc_osteoporosis)},
         {"auroc_low_bmd", number_or_null(m.auroc_low_bmd)},
-        {"loss", number_or_null(m.loss)}}},
+        {"loss", number_or_null(m.loss)},
+        {"t_score_rmse", number_or_null(m.t_rmse)}}},
       {"operating_threshold", threshold_json(p_op, y_op, options.target_sensitivity, "p_osteoporosis")},
       {"operating_threshold_low_bmd", threshold_json(p_low, y_low, options.target_sensitivity, "p_low_bmd")},
       {"weights_file", kWeightsFile},
