@@ -296,8 +296,9 @@
     const state = { file: null, preview_seq: 0, busy: false };
 
     const file_input = h('input', {
-      type: 'file', id: 'file-input', class: 'visually-hidden', testid: 'file-input',
-      'aria-describedby': 'drop-hint',
+      // Kept out of the tab order: the drop zone is the keyboard target and opens this picker.
+      type: 'file', id: 'file-input', class: 'visually-hidden', testid: 'file-input', tabindex: '-1',
+      'aria-label': 'Radiograph file (DICOM, PNG or JPEG)', 'aria-describedby': 'drop-hint',
     });
     const file_name = h('p', { class: 'file-name', testid: 'file-name', 'aria-live': 'polite' });
     const drop = h('div', {
@@ -444,9 +445,10 @@
         else if (x < lo || x > hi) problems.push(`${label} must be between ${lo} and ${hi} ${unit}.`);
         else values[key] = x;
       };
-      check('age', 'Age', parse_number(fields.age.value), 0, 130, 'years');
-      check('weight_kg', 'Weight', parse_number(fields.weight.value), 1, 400, 'kg');
-      check('height_m', 'Height', normalise_height(), 0.3, 2.8, 'm');
+      // The same ranges as the server's form (it answers 422 outside them).
+      check('age', 'Age', parse_number(fields.age.value), 18, 120, 'years');
+      check('weight_kg', 'Weight', parse_number(fields.weight.value), 20, 300, 'kg');
+      check('height_m', 'Height', normalise_height(), 0.5, 2.5, 'm');
       if (fields.sex.value === 'F' || fields.sex.value === 'M') values.sex = fields.sex.value;
       if (problems.length) throw new ApiError('Please check the patient fields', problems.join(' '), 0);
       return values;
@@ -738,7 +740,8 @@
       const val = m.validation && typeof m.validation === 'object' ? m.validation : {};
       const report = safe_path(m.report_url);
       const input_size = Array.isArray(m.input_size) ? m.input_size.join(' × ')
-        : is_num(m.input_size) ? `${m.input_size} × ${m.input_size} px` : fmt_value(m.input_size);
+        : is_num(m.input_size) ? `${m.input_size} × ${m.input_size} px`
+          : m.input_size && typeof m.input_size === 'object' ? value_view(m.input_size) : fmt_value(m.input_size);
       view.appendChild(h('section', { class: 'card model', 'aria-label': `Model ${m.name || ''}` },
         h('h2', {}, h('span', { testid: 'model-name', text: m.name || 'unnamed model' }),
           m.version ? h('span', { class: 'version', text: ` version ${m.version}` }) : null),
