@@ -573,6 +573,8 @@
       });
       figures.push(h('figure', { class: 'figure' },
         h('div', { class: 'stack' }, base, heat),
+        s.heatmap_degenerate ? h('p', { class: 'hint', testid: 'heatmap-degenerate',
+          text: 'Grad-CAM found no clear focus on this film: the heat layer is flat and says nothing here.' }) : null,
         h('figcaption', {}, 'Grad-CAM heat map on the radiograph',
           h('div', { class: 'slider-row' },
             h('label', { for: slider_id, text: 'Heat-map opacity' }), slider, out))));
@@ -629,6 +631,8 @@
         ['Estimated T-score (interval)', fmt_tscore(s.t_score), { testid: 't-score' }],
         ['Operating threshold', is_num(s.threshold)
           ? `${fmt_percent(s.threshold)} probability of osteoporosis` : '—', { testid: 'threshold' }],
+        typeof s.screen_positive === 'boolean' &&
+          ['At or above the threshold', s.screen_positive ? 'yes' : 'no', { testid: 'screen-positive' }],
       ])),
       probability_bars(s.probabilities));
 
@@ -648,7 +652,8 @@
       h('h2', { id: 'det-h', text: 'Details' }),
       h('dl', { class: 'kv' }, kv_rows([
         ['File', input.filename || '—', { testid: 'result-filename' }],
-        ['Format', input.format ? String(input.format).toUpperCase() : '—'],
+        ['Format', [input.format ? String(input.format).toUpperCase() : '—',
+          input.modality, input.body_part, input.laterality].filter(Boolean).join(' · ')],
         ['Size', is_num(input.width) ? `${input.width} × ${input.height} px` : '—'],
         ['File sha256', h('span', { title: input.sha256 || '', text: short_hash(input.sha256) })],
         ['Screened at', fmt_time(s.created_at)],
@@ -657,6 +662,8 @@
         ['Weight', is_num(cov.weight_kg) ? `${fmt_value(cov.weight_kg)} kg` : 'not given'],
         ['Height', is_num(cov.height_m) ? `${fmt_value(cov.height_m)} m` : 'not given'],
         ['BMI', is_num(cov.bmi) ? `${fmt_num(cov.bmi)} kg/m²` : '—'],
+        Array.isArray(s.covariates_used_by_model) && ['Inputs the model used',
+          ['image', ...s.covariates_used_by_model].join(', ')],
       ])),
       downloads.length ? h('p', { class: 'downloads' }, downloads) : null,
       timings_block(s.timings_ms));

@@ -297,7 +297,7 @@ async function main() {
           `${kind}: ${href} did not download a DICOM file (HTTP ${res.status()}, ${bytes.length} bytes)`);
       }
     }
-    if (kind === 'png') check(body.dicom_sr_url === null, 'png: a PNG input must not offer a DICOM SR');
+    if (kind === 'png') check(!body.dicom_sr_url, 'png: a PNG input must not offer a DICOM SR');
 
     // The opacity slider drives the heat layer's computed opacity (keyboard only: End, then Home).
     const opacity = () => page.evaluate(
