@@ -149,6 +149,9 @@ async function main() {
   });
   const page = context.pages()[0] || await context.newPage();
   page.setDefaultTimeout(opts.timeout);
+  // Listening from the start turns on file-chooser interception before the first keyboard pick;
+  // enabling it lazily inside waitForEvent races with the key press on a fresh page.
+  page.on('filechooser', () => {});
   const page_errors = [];
   const foreign_requests = [];
   page.on('pageerror', (e) => page_errors.push(String(e && e.message ? e.message : e)));
