@@ -248,7 +248,7 @@
     clear_errors();
     clear(view);
     for (const link of document.querySelectorAll('.nav a')) {
-      const active = link.dataset.route === route.name || (route.name === 'result' && link.dataset.route === 'history');
+      const active = link.dataset.route === route.name;
       if (active) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
@@ -669,7 +669,9 @@
       timings_block(s.timings_ms));
 
     append(view, [
-      h('h1', { text: 'Screening result' }),
+      h('div', { class: 'title-row' },
+        h('h1', { text: 'Screening result' }),
+        h('a', { href: '#/', class: 'button-link', testid: 'screen-another' }, 'Screen another radiograph')),
       flash_note ? h('p', { class: 'hint', testid: 'flash-note', text: flash_note }) : null,
       banner,
       h('div', { class: 'result-grid' }, headline, recommendation),
