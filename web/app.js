@@ -418,7 +418,11 @@
       }
     }
 
-    file_input.addEventListener('change', () => choose(file_input.files && file_input.files[0]));
+    file_input.addEventListener('change', () => {
+      const file = file_input.files && file_input.files[0];
+      file_input.value = '';  // so that picking the same file again still fires 'change'
+      choose(file);
+    });
     drop.addEventListener('click', () => file_input.click());
     drop.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); file_input.click(); }
