@@ -128,6 +128,7 @@
     if (v === null || v === undefined) return '—';
     if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 10000) / 10000);
     if (typeof v === 'boolean') return v ? 'yes' : 'no';
+    if (typeof v === 'object') return flatten(v, [], []).map(([p, x]) => `${p.join(' › ')}: ${x}`).join('; ');
     return String(v);
   }
 
@@ -635,8 +636,8 @@
         ['Estimated T-score (interval)', fmt_tscore(s.t_score), { testid: 't-score' }],
         ['Operating threshold', is_num(s.threshold)
           ? `${fmt_percent(s.threshold)} probability of osteoporosis` : '—', { testid: 'threshold' }],
-        typeof s.screen_positive === 'boolean' &&
-          ['At or above the threshold', s.screen_positive ? 'yes' : 'no', { testid: 'screen-positive' }],
+        typeof s.screen_positive === 'boolean' && ['Screen positive',
+          s.indeterminate ? 'indeterminate' : (s.screen_positive ? 'yes' : 'no'), { testid: 'screen-positive' }],
       ])),
       probability_bars(s.probabilities));
 
@@ -721,22 +722,39 @@
 
   // ---------------------------------------------------------------- model view
 
-  /** Renders any JSON value as nested, readable key/value tables (never a raw dump). */
-  function value_view(v, depth = 0) {
-    if (Array.isArray(v)) {
-      if (!v.length) return '—';
-      if (v.every((x) => x === null || typeof x !== 'object')) return v.map(fmt_value).join(', ');
-      if (depth > 4) return `${v.length} items`;
-      return h('ol', { class: 'card-list' }, v.map((x) => h('li', {}, value_view(x, depth + 1))));
-    }
-    if (v && typeof v === 'object') {
+  /** Leaf rows of a JSON value: [["training › options › lr", "0.0003"], ...]; lists of scalars stay one row. */
+  function flatten(v, path, rows) {
+    if (Array.isArray(v) && v.some((x) => x !== null && typeof x === 'object')) {
+      v.forEach((x, i) => flatten(x, [...path, `#${i + 1}`], rows));
+    } else if (Array.isArray(v)) {
+      rows.push([path, v.length ? v.map(fmt_value).join(', ') : '—']);
+    } else if (v && typeof v === 'object') {
       const keys = Object.keys(v);
-      if (!keys.length) return '—';
-      if (depth > 4) return `${keys.length} fields`;
-      return h('table', { class: 'kv-table' }, h('tbody', {}, keys.map((k) => h('tr', {},
-        h('th', { scope: 'row', text: humanize_key(k) }), h('td', {}, value_view(v[k], depth + 1))))));
+      if (!keys.length) rows.push([path, '—']);
+      for (const k of keys) flatten(v[k], [...path, humanize_key(k)], rows);
+    } else {
+      rows.push([path, fmt_value(v)]);
     }
-    return fmt_value(v);
+    return rows;
+  }
+
+  function kv_table(rows) {
+    return h('table', { class: 'kv-table' }, h('tbody', {}, rows.map(([path, value]) => h('tr', {},
+      h('th', { scope: 'row', text: path.join(' › ') || '—' }), h('td', { text: value })))));
+  }
+
+  /** A model card as readable tables (never a raw JSON dump): scalar fields first, then one
+   *  titled table per section with nested keys joined by "›". */
+  function card_view(card) {
+    const keys = Object.keys(card);
+    const is_section = (k) => card[k] && typeof card[k] === 'object' &&
+      !(Array.isArray(card[k]) && card[k].every((x) => x === null || typeof x !== 'object'));
+    const general = keys.filter((k) => !is_section(k)).map((k) => flatten(card[k], [humanize_key(k)], [])).flat();
+    return [
+      general.length ? kv_table(general) : null,
+      keys.filter(is_section).map((k) => h('div', { class: 'card-section' },
+        h('h4', { text: humanize_key(k) }), kv_table(flatten(card[k], [], [])))),
+    ];
   }
 
   async function render_model(view, _route, is_current) {
@@ -754,7 +772,7 @@
       const report = safe_path(m.report_url);
       const input_size = Array.isArray(m.input_size) ? m.input_size.join(' × ')
         : is_num(m.input_size) ? `${m.input_size} × ${m.input_size} px`
-          : m.input_size && typeof m.input_size === 'object' ? value_view(m.input_size) : fmt_value(m.input_size);
+          : fmt_value(m.input_size);
       view.appendChild(h('section', { class: 'card model', 'aria-label': `Model ${m.name || ''}` },
         h('h2', {}, h('span', { testid: 'model-name', text: m.name || 'unnamed model' }),
           m.version ? h('span', { class: 'version', text: ` version ${m.version}` }) : null),
@@ -767,9 +785,9 @@
         ])),
         report ? h('p', {}, h('a', { href: report, testid: 'report-link', class: 'button-link' }, 'Open the evaluation report')) : null,
         h('h3', { text: 'Validation metrics' }),
-        Object.keys(val).length ? value_view(val) : h('p', { text: 'No validation metrics recorded.' }),
+        Object.keys(val).length ? kv_table(flatten(val, [], [])) : h('p', { text: 'No validation metrics recorded.' }),
         h('h3', { text: 'Model card' }),
-        m.card && typeof m.card === 'object' ? h('div', { testid: 'model-card' }, value_view(m.card))
+        m.card && typeof m.card === 'object' ? h('div', { testid: 'model-card' }, card_view(m.card))
           : h('p', { text: 'No model card.' })));
     }
   }

@@ -80,7 +80,7 @@ cli ingest-dicom --db "$tmp/c.db" ingest dicom "$tmp/h/dicom"
 cli ingest-dexa --db "$tmp/c.db" ingest dexa "$tmp/h/dexa_export.csv"
 cli match --db "$tmp/c.db" match
 cli split --db "$tmp/c.db" split --temporal
-cli train --db "$tmp/c.db" train --arch tiny --image-size 96 --epochs 2 --out "$tmp/model"
+cli train --db "$tmp/c.db" train --arch tiny --image-size 96 --epochs 2 --out "$tmp/demo-tiny"
 echo "    model ready after $((SECONDS - started)) s"
 
 # Inputs: the real-world RG2_JPLL.dcm when the shared data is present, else a synthetic DICOM;
@@ -95,7 +95,7 @@ synthetic_dicom="$(first_file "$tmp/h/dicom")"
 cli png augment-preview "$synthetic_dicom" --count 1 --input-size 256 --out "$tmp/film.png"
 
 step "serve on a free port"
-"$bin" --db "$tmp/screenings.db" serve --model "$tmp/model" --port 0 --no-auth > "$tmp/serve.log" 2>&1 &
+"$bin" --db "$tmp/screenings.db" serve --model "$tmp/demo-tiny" --port 0 --no-auth > "$tmp/serve.log" 2>&1 &
 server_pid=$!
 base=""
 for _ in $(seq 1 600); do
