@@ -56,6 +56,9 @@ server_pid=""
 cleanup() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2> /dev/null; then
     kill "$server_pid" 2> /dev/null || true
+    # SIGTERM drains the server; a server that hangs on the way out gets SIGKILL after 10 s.
+    for _ in $(seq 1 100); do kill -0 "$server_pid" 2> /dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2> /dev/null || true
     wait "$server_pid" 2> /dev/null || true
   fi
   if [ "${KEEP_TMP:-0}" = 1 ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
