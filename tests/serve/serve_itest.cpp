@@ -138,9 +138,9 @@ TEST_F(Serve, SameUploadGivesSameScreeningOnce) {
   auto third = post_file(c, "a.png", bytes, {{"age", "60", "", ""}});
   EXPECT_EQ(third->status, 201);
   EXPECT_NE(json::parse(third->body)["id"], a["id"]);
-  auto list = c.Get("/api/v1/screenings?limit=500");
+  const auto list = json::parse(c.Get("/api/v1/screenings?limit=500")->body);
   int copies = 0;
-  for (const auto& s : json::parse(list->body)["screenings"]) copies += s["id"] == a["id"];
+  for (const auto& s : list["screenings"]) copies += s["id"] == a["id"];
   EXPECT_EQ(copies, 1);
   auto got = c.Get("/api/v1/screenings/" + a["id"].get<std::string>());
   ASSERT_EQ(got->status, 200);
@@ -155,7 +155,32 @@ TEST_F(Serve, DicomScreeningFillsCovariatesAndOffersDicomResults) {
   const auto j = json::parse(r->body);
   EXPECT_EQ(j["input"]["format"], "dicom");
   EXPECT_FALSE(j["covariates"]["age"].is_null());  // from the DICOM header
-  EXPECT_TRUE(j["dicom_sr_url"].is_string());
+  ASSERT_TRUE(j["dicom_sr_url"].is_string());
+  test::TempDir out;
+  for (const char* kind : {"dicom_sr_url", "dicom_sc_url"}) {
+    auto d = c.Get(j[kind].get<std::string>());
+    ASSERT_TRUE(d);
+    ASSERT_EQ(d->status, 200) << kind << ": " << d->body;
+    EXPECT_EQ(d->get_header_value("Content-Type"), "application/dicom");
+    ASSERT_GT(d->body.size(), 132u);
+    EXPECT_EQ(d->body.substr(128, 4), "DICM") << kind;
+    const std::string path = out.file(std::string(kind) + ".dcm");
+    test::write_file(path, d->body);
+    // DCMTK reads each back; the SR's dump names the finding and the probability.
+    const auto dump = test::run_command(std::string(kind) == "dicom_sr_url" ? "/usr/bin/dsrdump" : "/usr/bin/dcmdump",
+                                        {path});
+    EXPECT_EQ(dump.exit_code, 0) << dump.err;
+    if (std::string(kind) == "dicom_sr_url") {
+      EXPECT_NE(dump.out.find(j["category"].get<std::string>() == "normal" ? "Normal" : "steop"), std::string::npos)
+          << dump.out;
+    } else {
+      EXPECT_NE(dump.out.find("NOT FOR DIAGNOSTIC USE"), std::string::npos) << dump.out;
+    }
+  }
+  // A PNG screening has no DICOM results.
+  auto png = json::parse(post_file(c, "p.png", png_bytes(90, 90, 11))->body);
+  EXPECT_TRUE(png["dicom_sc_url"].is_null());
+  EXPECT_EQ(c.Get("/api/v1/screenings/" + png["id"].get<std::string>() + "/dicom-sr")->status, 404);
 }
 
 TEST_F(Serve, RealDicomFromSharedData) {

@@ -75,6 +75,17 @@ std::vector<Route> api_routes(ScreeningService& service) {
     };
   };
 
+  auto dicom = [&service, retry](const std::string& kind) {
+    return [&service, retry, kind](const HttpRequest& req) {
+      const auto& id = req.path_params.at("id");
+      auto bytes = service.dicom_result(id, kind);
+      if (!bytes) return error_response(bytes.error(), retry);
+      auto r = HttpResponse::bytes(200, "application/dicom", std::move(*bytes));
+      r.headers["Content-Disposition"] = "attachment; filename=\"osteoscreen-" + id.substr(0, 8) + "-" + kind + ".dcm\"";
+      return r;
+    };
+  };
+
   *routes = {
       {"GET", "/healthz", "Liveness: the process answers", "health", {}, {{200, "alive"}},
        [](const HttpRequest&) { return HttpResponse::json(200, {{"status", "ok"}, {"version", kVersion}}); }},
@@ -134,6 +145,12 @@ std::vector<Route> api_routes(ScreeningService& service) {
        with_errors({{200, "PNG", "image/png"}}, {404}), picture("image")},
       {"GET", "/api/v1/screenings/{id}/heatmap.png", "Grad-CAM heat layer (RGBA, same size as image.png)",
        "screenings", {}, with_errors({{200, "PNG", "image/png"}}, {404}), picture("heatmap")},
+      {"GET", "/api/v1/screenings/{id}/dicom-sr",
+       "DICOM Structured Report (TID 1500) of a screening made from a DICOM film", "dicom", {},
+       with_errors({{200, "Part-10 file", "application/dicom"}}, {404}), dicom("sr")},
+      {"GET", "/api/v1/screenings/{id}/dicom-sc",
+       "DICOM Secondary Capture with the heat map burned in (not for diagnostic use)", "dicom", {},
+       with_errors({{200, "Part-10 file", "application/dicom"}}, {404}), dicom("sc")},
   };
   return *routes;
 }

@@ -11,6 +11,7 @@
 
 #include "osteo/core/hash.h"
 #include "osteo/core/version.h"
+#include "osteo/dicom/screening_results.h"
 #include "osteo/ml/explain/overlay.h"
 #include "osteo/screening/osta.h"
 
@@ -134,7 +135,7 @@ nlohmann::json ScreeningService::with_urls(nlohmann::json body) const {
   const std::string base = "/api/v1/screenings/" + body.value("id", std::string());
   body["image_url"] = base + "/image.png";
   body["heatmap_url"] = base + "/heatmap.png";
-  const bool dicom = body.contains("input") && body["input"].value("format", std::string()) == "dicom";
+  const bool dicom = body.contains("input") && body["input"].value("dicom_results", false);
   body["dicom_sr_url"] = dicom ? nlohmann::json(base + "/dicom-sr") : nlohmann::json(nullptr);
   body["dicom_sc_url"] = dicom ? nlohmann::json(base + "/dicom-sc") : nlohmann::json(nullptr);
   return body;
@@ -163,6 +164,7 @@ Result<ScreeningAnswer> ScreeningService::screen(Upload upload_in, const std::ma
   struct Work {
     EngineOutput engine;
     RadiographMeta meta;
+    nlohmann::json dicom_source;  // null unless the film is DICOM with its identifying UIDs
     screening::ScreeningInputs inputs;
     double decode_ms = 0;
   };
@@ -176,6 +178,14 @@ Result<ScreeningAnswer> ScreeningService::screen(Upload upload_in, const std::ma
     w.decode_ms = ms_since(t);
     w.meta = film->meta;
     w.inputs.fill_from(film->meta);
+    if (film->meta.format == "dicom") {
+      auto ref = dicom::read_dicom_source_ref(upload.bytes, upload.filename);
+      if (ref) {
+        w.dicom_source = ref->to_json();
+      } else {
+        spdlog::warn("{}: no DICOM results for this film: {}", upload.filename, ref.error().message);
+      }
+    }
     auto out = engine_->screen(worker, *film, w.inputs);
     if (!out) return tl::unexpected(out.error());
     w.engine = std::move(*out);
@@ -197,7 +207,8 @@ Result<ScreeningAnswer> ScreeningService::screen(Upload upload_in, const std::ma
         {"height", work->meta.rows},
         {"modality", work->meta.modality},
         {"body_part", work->meta.body_part},
-        {"laterality", side_code(work->meta.laterality)}}},
+        {"laterality", side_code(work->meta.laterality)},
+        {"dicom_results", !work->dicom_source.is_null()}}},
       {"category", who_name(r.category)},
       {"probabilities", {{"normal", p[0]}, {"osteopenia", p[1]}, {"osteoporosis", p[2]}}},
       {"p_osteoporosis", p[2]},
@@ -238,6 +249,7 @@ Result<ScreeningAnswer> ScreeningService::screen(Upload upload_in, const std::ma
   record.result = body;
   record.image_png = std::move(work->engine.image_png);
   record.heatmap_png = std::move(work->engine.heatmap_png);
+  record.dicom_source = work->dicom_source;
   std::lock_guard<std::mutex> lock(store_mutex_);
   if (!store_->insert_screening(record)) {
     // An identical request finished first: answer with its stored result.

@@ -73,6 +73,10 @@ class ScreeningService {
   /// "image" or "heatmap" PNG bytes. kNotFound.
   Result<std::string> picture(const std::string& id, const std::string& which);
   nlohmann::json history(int limit, int offset);
+  /// The DICOM result of a screening made from a DICOM film: kind "sr" (TID 1500 Structured
+  /// Report) or "sc" (Secondary Capture with the heat map burned in), as Part-10 bytes.
+  /// kNotFound for an unknown id or a PNG/JPEG screening.
+  Result<std::string> dicom_result(const std::string& id, const std::string& kind);
   /// GET /api/v1/models (kNotReady while loading).
   Result<nlohmann::json> models() const;
   /// The model's evaluation report HTML. kNotFound when the name is not the model or it has none.
