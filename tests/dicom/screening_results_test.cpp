@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <sstream>
+#include <thread>
 
 #include "dicom/dicom_test_util.h"
 #include "osteo/dicom/screening_results.h"
@@ -343,6 +344,23 @@ TEST_F(ScreeningResults, EveryCallMintsNewInstances) {
     return tag(*f.getDataset(), DCM_SOPInstanceUID);
   };
   EXPECT_NE(uid_of(*a, "a.dcm"), uid_of(*b, "b.dcm"));
+}
+
+TEST_F(ScreeningResults, WorkerThreadsBuildReportsConcurrently) {
+  // The service builds results on a worker pool; DCMTK's lazily filled code lists must not race.
+  std::vector<std::thread> workers;
+  std::vector<std::string> failures(4);
+  for (std::size_t w = 0; w < failures.size(); ++w) {
+    workers.emplace_back([&, w] {
+      for (int i = 0; i < 5; ++i) {
+        auto sr = dicom::make_screening_sr(ref_, sample_finding());
+        auto sc = dicom::make_heatmap_sc(ref_, sample_finding(), 8, 8, sample_rgb(8, 8));
+        if (!sr || !sc) failures[w] = (sr ? sc.error() : sr.error()).to_string();
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  for (const auto& f : failures) EXPECT_EQ(f, "");
 }
 
 TEST_F(ScreeningResults, AsciiSourceStaysInTheDefaultCharacterSet) {

@@ -2,6 +2,7 @@
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dctk.h>
+#include <dcmtk/dcmsr/cmr/init.h>
 #include <dcmtk/dcmsr/cmr/tid1500.h>
 #include <dcmtk/dcmsr/cmr/tid4019.h>
 #include <dcmtk/dcmsr/codes/dcm.h>
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -34,8 +36,8 @@ namespace {
 //   yes/no values: SCT 373066001 "Yes", 373067005 "No" (DICOM CID 230)
 //   recommendation text: DCM 121075 "Recommendation"
 //   algorithm: TID 4019 (DCM 111001 "Algorithm Name", 111003 "Algorithm Version")
-//   units: UCUM "1" (CID 7181 "no units") for the probability on 0..1; UCUM "{T-score}" (an
-//     annotation, i.e. dimensionless, the unit DXA reports use) for the T-score and its bounds.
+//   units: UCUM "1" (CID 7181 "no units") for the probability on 0..1; UCUM "{T-score}" (a
+//     UCUM annotation, i.e. dimensionless: standard deviations) for the T-score and its bounds.
 // ---------------------------------------------------------------------------------------------
 constexpr const char* kPrivateScheme = "99OSTEO";
 const DSRBasicCodedEntry kCodeProbability("OS-001", kPrivateScheme, "Probability of osteoporosis (model)");
@@ -362,6 +364,13 @@ Result<DicomSourceRef> read_dicom_source_ref(const std::string& dicom_bytes, con
 
 namespace {
 
+/// DCMTK fills the code lists of its context groups lazily, which is not thread-safe: fill them
+/// all once, before any worker builds a report.
+void ensure_context_groups() {
+  static std::once_flag once;
+  std::call_once(once, [] { CMR_ContentMappingResource::initializeAllContextGroups(); });
+}
+
 /// TID 1501 measurement (TID 300) with its source image (TID 320) in the current group.
 Status add_measurement(CMR_TID1501_in_TID1500& group, const DSRBasicCodedEntry& concept, double value,
                        const DSRBasicCodedEntry& unit, const DSRImageReferenceValue& source_image) {
@@ -589,6 +598,7 @@ Result<std::string> make_screening_sr(const DicomSourceRef& source, const Screen
   try {
     auto when = validate_inputs(source, finding);
     if (!when) return tl::unexpected(when.error());
+    ensure_context_groups();
     TID1500_MeasurementReport report(CMR_CID7021::ImagingMeasurementReport);
     if (auto ok = build_report(report, source, finding); !ok) return tl::unexpected(ok.error());
 
