@@ -167,6 +167,20 @@ TEST_F(ScreeningResults, ReadsLegacyFilesWithoutPreamble) {
   EXPECT_EQ(ref->patient_id, "P001");
 }
 
+TEST_F(ScreeningResults, UnconvertibleTextBecomesValidUtf8) {
+  // An unknown character set leaves the bytes unconverted; what is not UTF-8 is masked so the
+  // reference still serialises as JSON.
+  const std::string path = dir_.file("odd_charset.dcm");
+  test::patch_dicom(test::to_bytes(film_), path, [](DcmDataset& ds) {
+    ds.putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 999");
+    ds.putAndInsertString(DCM_PatientName, "A\xFF\xC0\xAF\xED\xA0\x80" "B");
+  });
+  auto ref = dicom::read_dicom_source_ref(test::read_file(path), "odd_charset.dcm");
+  ASSERT_TRUE(ref) << ref.error().to_string();
+  EXPECT_EQ(ref->patient_name, "A??????B");
+  EXPECT_NO_THROW((void)ref->to_json().dump());
+}
+
 TEST_F(ScreeningResults, ReferenceRoundTripsThroughJson) {
   const auto json = ref_.to_json();
   auto back = DicomSourceRef::from_json(nlohmann::json::parse(json.dump()));
@@ -361,6 +375,15 @@ TEST_F(ScreeningResults, WorkerThreadsBuildReportsConcurrently) {
   }
   for (auto& t : workers) t.join();
   for (const auto& f : failures) EXPECT_EQ(f, "");
+}
+
+TEST_F(ScreeningResults, LongNamesAreCutToTheLoLimitOnACharacterBoundary) {
+  auto finding = sample_finding();
+  finding.algorithm_name = std::string(63, 'a') + "\xC3\xA9 model";  // 'é' straddles byte 64
+  const auto path = write("long.dcm", dicom::make_heatmap_sc(ref_, finding, 2, 2, sample_rgb(2, 2)));
+  DcmFileFormat f;
+  ASSERT_TRUE(f.loadFile(path.c_str()).good());
+  EXPECT_EQ(tag(*f.getDataset(), DCM_ManufacturerModelName), std::string(63, 'a'));
 }
 
 TEST_F(ScreeningResults, AsciiSourceStaysInTheDefaultCharacterSet) {

@@ -88,18 +88,32 @@ std::string trim(const std::string& s) {
   return s.substr(first, last - first + 1);
 }
 
-/// Replaces every byte that is not part of a well-formed UTF-8 sequence with '?', so a source
-/// whose character set could not be converted still yields valid JSON and a valid UTF-8 file.
+/// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlongs, no surrogates,
+/// nothing above U+10FFFF), or 0.
+std::size_t utf8_sequence(const std::string& s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = byte(0);
+  if (c < 0x80) return 1;
+  const std::size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((byte(k) & 0xC0) != 0x80) return 0;
+  }
+  const unsigned char second = byte(1);
+  if ((c == 0xE0 && second < 0xA0) || (c == 0xED && second > 0x9F) || (c == 0xF0 && second < 0x90) ||
+      (c == 0xF4 && second > 0x8F)) {
+    return 0;
+  }
+  return len;
+}
+
+/// Replaces every byte that is not part of well-formed UTF-8 with '?', so a source whose
+/// character set could not be converted still gives valid JSON and a valid ISO_IR 192 file.
 std::string sanitize_utf8(const std::string& s) {
   std::string out;
   out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size() && !(len == 2 && c < 0xC2);
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (const std::size_t len = utf8_sequence(s, i)) {
       out.append(s, i, len);
       i += len;
     } else {
@@ -124,12 +138,17 @@ std::string format_number(double value) {
   return buffer;
 }
 
-/// An LO value: no backslash (it would split the value), at most 64 characters.
+/// An LO value: no backslash (it would split the value), at most 64 bytes, never cut inside a
+/// UTF-8 sequence.
 std::string lo_value(std::string s) {
   for (auto& c : s) {
     if (c == '\\') c = '/';
   }
-  if (s.size() > 64) s.resize(64);
+  if (s.size() > 64) {
+    std::size_t n = 64;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    s.resize(n);
+  }
   return s;
 }
 
