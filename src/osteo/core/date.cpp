@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <ctime>
 #include <vector>
 
 namespace osteo {
@@ -110,6 +111,15 @@ std::optional<int> age_in_years(const Date& birth, const Date& on) {
   int age = on.year - birth.year;
   if (on.month < birth.month || (on.month == birth.month && on.day < birth.day)) --age;
   return age;
+}
+
+std::string utc_timestamp(const char* format) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[64];
+  const std::size_t n = std::strftime(buffer, sizeof buffer, format, &tm);
+  return std::string(buffer, n);
 }
 
 }  // namespace osteo

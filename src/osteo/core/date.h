@@ -44,4 +44,8 @@ std::optional<int> age_in_years(const Date& birth, const Date& on);
 /// Days in a month of a year (leap years honoured).
 int days_in_month(int year, int month);
 
+/// The current time in UTC formatted with strftime's `format`, e.g. "%Y%m%d%H%M%S" (DICOM DT
+/// without zone) or "%Y-%m-%dT%H:%M:%SZ" (ISO 8601).
+std::string utc_timestamp(const char* format);
+
 }  // namespace osteo

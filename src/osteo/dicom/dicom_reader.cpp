@@ -1,7 +1,6 @@
 #include "osteo/dicom/dicom_reader.h"
 
 #include <dcmtk/config/osconfig.h>
-#include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dctk.h>
 #include <dcmtk/dcmimgle/dcmimage.h>
 
@@ -10,6 +9,7 @@
 #include <memory>
 
 #include "osteo/dicom/codecs.h"
+#include "osteo/dicom/dcmtk_io.h"
 #include "osteo/dicom/j2k_transcode.h"
 
 namespace osteo::dicom {
@@ -115,32 +115,6 @@ RadiographMeta meta_from_dataset(DcmDataset& ds, E_TransferSyntax xfer) {
   return m;
 }
 
-struct Parsed {
-  std::unique_ptr<DcmFileFormat> file;
-  E_TransferSyntax xfer = EXS_Unknown;
-  offile_off_t consumed = 0;  ///< bytes read when parsing stopped
-};
-
-Result<Parsed> parse(const std::uint8_t* data, std::size_t size, const std::string& name, bool header_only) {
-  DcmInputBufferStream stream;
-  stream.setBuffer(data, static_cast<offile_off_t>(size));
-  stream.setEos();
-  Parsed parsed;
-  parsed.file = std::make_unique<DcmFileFormat>();
-  parsed.file->transferInit();
-  const OFCondition cond =
-      header_only ? parsed.file->readUntilTag(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, DCM_PixelData)
-                  : parsed.file->read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
-  parsed.file->transferEnd();
-  if (cond.bad()) {
-    return fail(ErrorCode::kDicomParse, name + ": DICOM parse failed (malformed or truncated): " + cond.text());
-  }
-  parsed.consumed = stream.tell();
-  parsed.xfer = parsed.file->getDataset()->getOriginalXfer();
-  if (parsed.xfer == EXS_Unknown) return fail(ErrorCode::kDicomParse, name + ": unknown transfer syntax");
-  return parsed;
-}
-
 /// Layout checks shared by the header-only and the full read, so that ingest never accepts a
 /// file the full read would refuse for its layout.
 Status check_layout(DcmDataset& ds, const RadiographMeta& m, E_TransferSyntax xfer, const std::string& name,
@@ -182,7 +156,7 @@ Status check_layout(DcmDataset& ds, const RadiographMeta& m, E_TransferSyntax xf
 Result<std::pair<RadiographMeta, E_TransferSyntax>> header(const std::uint8_t* data, std::size_t size,
                                                            const std::string& name, const ReadLimits& limits) {
   if (auto ok = ensure_decoders(); !ok) return tl::unexpected(ok.error());
-  auto parsed = parse(data, size, name, /*header_only=*/true);
+  auto parsed = parse_dicom_buffer(data, size, name, /*header_only=*/true);
   if (!parsed) return tl::unexpected(parsed.error());
   DcmDataset& ds = *parsed->file->getDataset();
   RadiographMeta meta = meta_from_dataset(ds, parsed->xfer);
@@ -285,7 +259,7 @@ Result<Radiograph> read_dicom(const std::uint8_t* data, std::size_t size, const 
       native = transcoded.data();
       native_size = transcoded.size();
     }
-    auto parsed = parse(native, native_size, name, /*header_only=*/false);
+    auto parsed = parse_dicom_buffer(native, native_size, name, /*header_only=*/false);
     if (!parsed) return tl::unexpected(parsed.error());
     auto pixels = render(*parsed->file, parsed->xfer, radiograph.meta, name);
     if (!pixels) return tl::unexpected(pixels.error());

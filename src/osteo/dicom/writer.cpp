@@ -1,7 +1,6 @@
 #include "osteo/dicom/writer.h"
 
 #include <dcmtk/config/osconfig.h>
-#include <dcmtk/dcmdata/dcostrmb.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcrlerp.h>
@@ -21,6 +20,7 @@
 
 #include "osteo/core/hash.h"
 #include "osteo/dicom/codecs.h"
+#include "osteo/dicom/dcmtk_io.h"
 
 namespace osteo {
 namespace {
@@ -62,23 +62,6 @@ std::string format_ds(double value) {
 
 std::string format_ds_pair(const std::array<double, 2>& pair) {
   return format_ds(pair[0]) + "\\" + format_ds(pair[1]);
-}
-
-/// A deterministic UID for a spec that left one empty: "2.25." + 128 bits of a SHA-256 digest
-/// (the UUID-derived UID form of PS3.5 B.2), so the same spec still gives the same bytes.
-std::string derived_uid(const std::string& seed) {
-  const std::string hex = sha256_hex(seed.data(), seed.size());
-  unsigned __int128 value = 0;
-  for (int i = 0; i < 32; ++i) {
-    const char c = hex[static_cast<std::size_t>(i)];
-    value = value * 16 + static_cast<unsigned>(c <= '9' ? c - '0' : c - 'a' + 10);
-  }
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
-    value /= 10;
-  } while (value != 0);
-  return "2.25." + digits;
 }
 
 std::string pixel_digest(const DicomImageSpec& spec) {
@@ -147,9 +130,9 @@ Status fill_dataset(const DicomImageSpec& spec, DcmDataset& ds) {
   const std::string digest = pixel_digest(spec);
   const std::string study_uid =
       !spec.study_uid.empty() ? spec.study_uid
-                              : derived_uid("study|" + spec.patient_id + "|" + spec.study_date + "|" + spec.accession_number);
-  const std::string series_uid = !spec.series_uid.empty() ? spec.series_uid : derived_uid("series|" + study_uid + "|" + spec.modality);
-  const std::string sop_uid = !spec.sop_instance_uid.empty() ? spec.sop_instance_uid : derived_uid("sop|" + series_uid + "|" + digest);
+                              : dicom::seeded_uid("study|" + spec.patient_id + "|" + spec.study_date + "|" + spec.accession_number);
+  const std::string series_uid = !spec.series_uid.empty() ? spec.series_uid : dicom::seeded_uid("series|" + study_uid + "|" + spec.modality);
+  const std::string sop_uid = !spec.sop_instance_uid.empty() ? spec.sop_instance_uid : dicom::seeded_uid("sop|" + series_uid + "|" + digest);
 
   OSTEO_PUT(ds.putAndInsertString(DCM_SOPClassUID, dx ? UID_DigitalXRayImageStorageForPresentation
                                                         : UID_ComputedRadiographyImageStorage));
@@ -259,39 +242,6 @@ Status zero_fragment_padding(DcmDataset& ds, E_TransferSyntax xfer, const DcmRep
   return {};
 }
 
-/// Streams a DcmFileFormat (or a bare dataset) into memory through a fixed buffer that is
-/// drained whenever DCMTK reports it full.
-Result<std::vector<std::uint8_t>> serialize(DcmFileFormat& file, bool with_meta, E_TransferSyntax xfer) {
-  std::vector<char> buffer(1 << 20);
-  std::vector<std::uint8_t> out;
-  DcmOutputBufferStream stream(buffer.data(), static_cast<offile_off_t>(buffer.size()));
-  auto drain = [&] {
-    void* chunk = nullptr;
-    offile_off_t length = 0;
-    stream.flushBuffer(chunk, length);
-    const auto* p = static_cast<const std::uint8_t*>(chunk);
-    if (length > 0) out.insert(out.end(), p, p + length);
-  };
-  DcmObject& object = with_meta ? static_cast<DcmObject&>(file) : static_cast<DcmObject&>(*file.getDataset());
-  if (with_meta) {
-    const OFCondition meta = file.validateMetaInfo(xfer);
-    if (meta.bad()) return fail(ErrorCode::kIoError, std::string("DICOM encode: meta header: ") + meta.text());
-  }
-  object.transferInit();
-  OFCondition cond;
-  do {
-    cond = with_meta ? file.write(stream, xfer, EET_ExplicitLength, nullptr, EGL_recalcGL, EPD_noChange, 0, 0, 0,
-                                  EWM_fileformat)
-                     : file.getDataset()->write(stream, xfer, EET_ExplicitLength, nullptr, EGL_recalcGL);
-    drain();
-  } while (cond == EC_StreamNotifyClient);
-  object.transferEnd();
-  stream.flush();
-  drain();
-  if (cond.bad()) return fail(ErrorCode::kIoError, std::string("DICOM encode: ") + cond.text());
-  return out;
-}
-
 }  // namespace
 
 const char* transfer_syntax_uid(TransferSyntax ts) { return row_of(ts).uid; }
@@ -323,7 +273,7 @@ Result<std::vector<std::uint8_t>> encode_dicom(const DicomImageSpec& spec, Trans
       }
       if (auto ok = zero_fragment_padding(ds, row.dcmtk, param.get()); !ok) return tl::unexpected(ok.error());
     }
-    return serialize(file, spec.with_file_meta, row.dcmtk);
+    return dicom::serialize_dicom(file, spec.with_file_meta, row.dcmtk);
   } catch (const std::exception& e) {
     return fail(ErrorCode::kIoError, std::string("DICOM encode: ") + e.what());
   }
