@@ -40,6 +40,7 @@ Runner setup_summary(CLI::App& sub, const GlobalOptions& global);
 Runner setup_augment_preview(CLI::App& sub, const GlobalOptions& global);
 Runner setup_train(CLI::App& sub, const GlobalOptions& global);
 Runner setup_evaluate(CLI::App& sub, const GlobalOptions& global);
+Runner setup_compare(CLI::App& sub, const GlobalOptions& global);
 Runner setup_serve(CLI::App& sub, const GlobalOptions& global);
 
 }  // namespace osteo::cli

@@ -25,6 +25,8 @@ const Command kCommands[] = {
     {"augment-preview", "Write a PNG sheet of augmented model inputs for one radiograph", setup_augment_preview},
     {"train", "Train a screening model and write a checkpoint directory with its model card", setup_train},
     {"evaluate", "Evaluate a checkpoint on a manifest or cohort split: metrics with CIs and an HTML report", setup_evaluate},
+    {"compare", "Train and evaluate several architectures under one protocol, with the covariate-only baseline",
+     setup_compare},
     {"serve", "Run the screening service: web page and REST API with Grad-CAM heat maps", setup_serve},
 };
 

@@ -1,9 +1,12 @@
 // The README's main command, end to end on a small synthetic hospital: scripts/demo.sh runs
-// synth -> ingest -> match -> split with the built binary; then the resulting store is checked
-// against the generator's ground truth (truth.json).
+// synth -> ingest -> match -> split -> train -> evaluate with the built binary; then the
+// resulting store is checked against the generator's ground truth (truth.json), and the model
+// directory and its evaluation report against what the demo printed.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "osteo/cohort/split.h"
@@ -19,7 +22,8 @@ class DemoPipeline : public ::testing::Test {
     dir_ = new test::TempDir();
     result_ = new test::CommandResult(test::run_command(
         std::string(OSTEO_SOURCE_DIR) + "/scripts/demo.sh",
-        {"--skip-build", "--bin", OSTEO_CLI_PATH, "--patients", "40", "--seed", "3", "--workdir", dir_->file("demo")}));
+        {"--skip-build", "--bin", OSTEO_CLI_PATH, "--patients", "40", "--seed", "3", "--workdir", dir_->file("demo"),
+         "--no-serve"}));
   }
   static void TearDownTestSuite() {
     delete result_;
@@ -38,6 +42,29 @@ TEST_F(DemoPipeline, RunsToTheCohortSummary) {
   ASSERT_EQ(result_->exit_code, 0) << result_->out << result_->err;
   EXPECT_NE(result_->out.find("split 'temporal'"), std::string::npos) << result_->out;
   EXPECT_NE(result_->out.find("not for clinical use"), std::string::npos);
+}
+
+// The demo ends with a trained model, its evaluation report inside the model directory (the
+// server serves it from there) and the report path; the evaluation printed a numeric AUROC.
+TEST_F(DemoPipeline, TrainsAndEvaluatesAModelEndingWithTheReportPath) {
+  ASSERT_EQ(result_->exit_code, 0) << result_->out << result_->err;
+  const std::string model = dir_->file("demo/model");
+  const std::string report = model + "/evaluation_report.html";
+  EXPECT_TRUE(std::filesystem::is_regular_file(model + "/model.pt"));
+  const auto card = nlohmann::json::parse(test::read_file(model + "/model_card.json"));
+  EXPECT_EQ(card["arch"], "tiny");
+  ASSERT_TRUE(std::filesystem::is_regular_file(report));
+  const std::string html = test::read_file(report);
+  EXPECT_NE(html.find("not a diagnosis"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  std::smatch m;
+  // A number, not null: the demo's test split holds both classes.
+  ASSERT_TRUE(std::regex_search(result_->out, m, std::regex(R"(AUROC osteoporosis ([0-9]*\.?[0-9]+))")))
+      << result_->out;
+  const double auroc = std::stod(m[1].str());
+  EXPECT_GE(auroc, 0.0);
+  EXPECT_LE(auroc, 1.0);
+  EXPECT_NE(result_->out.find("Report: " + report), std::string::npos) << result_->out;
 }
 
 TEST_F(DemoPipeline, EveryGeneratedImageIsIngested) {

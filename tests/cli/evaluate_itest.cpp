@@ -17,7 +17,7 @@ class EvaluateCli : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new test::TempDir();
     const auto demo = test::run_command(std::string(OSTEO_SOURCE_DIR) + "/scripts/demo.sh",
-                                        {"--skip-build", "--bin", OSTEO_CLI_PATH, "--patients", "60", "--seed", "5",
+                                        {"--skip-build", "--cohort-only", "--bin", OSTEO_CLI_PATH, "--patients", "60", "--seed", "5",
                                          "--workdir", dir_->file("demo")});
     ASSERT_EQ(demo.exit_code, 0) << demo.err;
     train_ = new test::CommandResult(test::run_cli({"--db", db(), "--threads", "2", "-q", "train", "--split", "temporal",

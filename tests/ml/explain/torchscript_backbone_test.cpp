@@ -13,25 +13,15 @@
 
 #include "osteo/ml/models/checkpoint.h"
 #include "osteo/ml/models/registry.h"
+#include "ml/torchscript_export.h"
 #include "support/test_support.h"
 
 namespace osteo::ml {
 namespace {
 
-// Two stride-2 convolutions taking RGB, with a buffer: the smallest "ImageNet-like" module.
-void save_scripted_module(const std::string& path) {
-  torch::manual_seed(0);
-  torch::jit::Module m("TinyFeatures");
-  m.register_parameter("conv1_weight", torch::randn({8, 3, 3, 3}) * 0.3, /*is_buffer=*/false);
-  m.register_parameter("conv2_weight", torch::randn({16, 8, 3, 3}) * 0.2, /*is_buffer=*/false);
-  m.register_buffer("gain", torch::ones({1}));
-  m.define(R"JIT(
-def forward(self, x):
-    y = torch.relu(torch.conv2d(x, self.conv1_weight, None, [2, 2], [1, 1]))
-    return torch.relu(torch.conv2d(y, self.conv2_weight, None, [2, 2], [1, 1])) * self.gain
-)JIT");
-  m.save(path);
-}
+using torchscript_test::python_with_torchvision;
+using torchscript_test::save_scripted_module;
+using torchscript_test::kExportScript;
 
 // A forward + backward + one SGD step must change the model's output, and the change must come
 // from the scripted module's weights (the head is frozen here).
@@ -180,44 +170,6 @@ def forward(self, x):
   bad.dropout = 1.0;
   EXPECT_EQ(create_model_with_torchscript_backbone(bad, dir.file("features.pt"), 32).error().code,
             ErrorCode::kInvalidArgument);
-}
-
-// The export script of docs/torchscript.md (keep the two in step), parameterised by size and
-// output path; random weights so the test needs no download.
-constexpr const char* kExportScript = R"PY(
-import sys
-import torch
-import torchvision
-
-
-class Features(torch.nn.Module):
-    """ResNet-18 up to layer4, taking [0,1] RGB; ImageNet normalisation inside."""
-
-    def __init__(self, net):
-        super().__init__()
-        self.body = torch.nn.Sequential(net.conv1, net.bn1, net.relu, net.maxpool,
-                                        net.layer1, net.layer2, net.layer3, net.layer4)
-        self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
-        self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
-
-    def forward(self, x):
-        return self.body((x - self.mean) / self.std)
-
-
-size = int(sys.argv[2])
-net = torchvision.models.resnet18(weights=None)   # weights="IMAGENET1K_V1" for pretrained
-model = Features(net).eval()                      # trace in eval mode: batch norm uses running stats
-traced = torch.jit.trace(model, torch.rand(1, 3, size, size))
-traced.save(sys.argv[1])
-)PY";
-
-// Debian's interpreter first: a pyenv or venv python3 on PATH usually lacks python3-torch.
-std::string python_with_torchvision() {
-  for (const char* exe : {"/usr/bin/python3", "python3"}) {
-    const auto r = test::run_command(exe, {"-c", "import torch, torchvision"});
-    if (r.exit_code == 0) return exe;
-  }
-  return {};
 }
 
 TEST(TorchScriptBackbone, TorchvisionResnet18ExportedFromPython) {

@@ -7,6 +7,9 @@
 #include <random>
 #include <vector>
 
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
 #include "osteo/ml/train/trainer.h"
 
 namespace osteo::ml::test {
@@ -54,6 +57,17 @@ inline TrainData make_bar_data(int n_train, int n_val, int size, std::uint64_t s
   make_bar_set(n_val, size, seed + 1000, data.val, data.val_images, 100000);
   data.source = {{"kind", "synthetic"}, {"task", "bar thickness"}};
   return data;
+}
+
+/// Every parameter and buffer of a equals b's, bit for bit.
+inline void expect_same_weights(OsteoNet& a, OsteoNet& b) {
+  const auto pa = a->named_parameters(true);
+  const auto pb = b->named_parameters(true);
+  ASSERT_EQ(pa.size(), pb.size());
+  for (const auto& p : pa) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+  const auto ba = a->named_buffers(true);
+  const auto bb = b->named_buffers(true);
+  for (const auto& p : ba) EXPECT_TRUE(torch::equal(p.value(), bb[p.key()])) << p.key();
 }
 
 /// Options for a fast tiny-model run on bar data.

@@ -26,16 +26,6 @@ std::vector<double> p_osteoporosis(const std::vector<Prediction>& p) {
   return out;
 }
 
-void expect_same_weights(OsteoNet& a, OsteoNet& b) {
-  const auto pa = a->named_parameters(true);
-  const auto pb = b->named_parameters(true);
-  ASSERT_EQ(pa.size(), pb.size());
-  for (const auto& p : pa) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
-  const auto ba = a->named_buffers(true);
-  const auto bb = b->named_buffers(true);
-  for (const auto& p : ba) EXPECT_TRUE(torch::equal(p.value(), bb[p.key()])) << p.key();
-}
-
 TEST(ClassWeights, AreInverseFrequencyNormalised) {
   std::vector<TrainSample> s(6);
   s[0].category = s[1].category = s[2].category = WhoCategory::kNormal;  // 3
@@ -154,7 +144,7 @@ TEST(Train, SameSeedGivesIdenticalWeightsAndLoss) {
   ASSERT_TRUE(a && b);
   EXPECT_EQ(a->log[0].train_loss, b->log[0].train_loss);
   EXPECT_EQ(a->card["weights_sha256"], b->card["weights_sha256"]);
-  expect_same_weights(a->net, b->net);
+  test::expect_same_weights(a->net, b->net);
 
   options.out_dir = dir.file("c");
   options.seed = 12;
@@ -186,7 +176,7 @@ TEST(Train, ResumeContinuesWhereItLeftOff) {
     EXPECT_EQ(rest->log[e].lr, straight->log[e].lr) << "epoch " << e + 1;
   }
   EXPECT_EQ(rest->best_epoch, straight->best_epoch);
-  expect_same_weights(rest->net, straight->net);
+  test::expect_same_weights(rest->net, straight->net);
 
   // Resuming with other options is refused, not silently mixed.
   options.lr *= 2;

@@ -5,6 +5,16 @@
 
 namespace osteo::ml {
 
+eval::EvalSample reference_sample(const TrainSample& s) {
+  eval::EvalSample e;
+  e.patient_id = s.patient_id;
+  e.true_t_score = s.t_score;
+  e.true_category = s.category;
+  if (s.covariates.sex_female) e.sex = *s.covariates.sex_female >= 0.5 ? "F" : "M";
+  e.age = s.covariates.age.value_or(std::nan(""));
+  return e;
+}
+
 Result<std::vector<eval::EvalSample>> evaluation_samples(Checkpoint& checkpoint, const std::vector<TrainSample>& samples,
                                                          const PredictOptions& options) {
   auto predictions = predict_samples(checkpoint, samples, options);
@@ -12,18 +22,12 @@ Result<std::vector<eval::EvalSample>> evaluation_samples(Checkpoint& checkpoint,
   std::vector<eval::EvalSample> out;
   out.reserve(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    const auto& s = samples[i];
     const auto& p = (*predictions)[i];
-    eval::EvalSample e;
-    e.patient_id = s.patient_id;
-    e.true_t_score = s.t_score;
-    e.true_category = s.category;
+    eval::EvalSample e = reference_sample(samples[i]);
     e.p_normal = p.p_normal;
     e.p_osteopenia = p.p_osteopenia;
     e.p_osteoporosis = p.p_osteoporosis;
     e.predicted_t_score = p.t_score;
-    if (s.covariates.sex_female) e.sex = *s.covariates.sex_female >= 0.5 ? "F" : "M";
-    e.age = s.covariates.age.value_or(std::nan(""));
     out.push_back(std::move(e));
   }
   return out;

@@ -12,6 +12,10 @@
 
 namespace osteo::ml {
 
+/// The reference half of an evaluation sample: patient (for the bootstrap), reference T-score
+/// and category, sex and age (for subgroups); the predictions are left at their defaults.
+eval::EvalSample reference_sample(const TrainSample& sample);
+
 /// Predicts every sample with the checkpoint and pairs each prediction with its reference
 /// label, patient (for the bootstrap), sex and age (for subgroups).
 Result<std::vector<eval::EvalSample>> evaluation_samples(Checkpoint& checkpoint, const std::vector<TrainSample>& samples,

@@ -6,6 +6,7 @@
 
 #include "osteo/core/hash.h"
 #include "osteo/ml/models/checkpoint.h"
+#include "osteo/ml/models/torchscript_backbone.h"
 
 namespace osteo::ml {
 
@@ -49,6 +50,46 @@ Result<nlohmann::json> read_json_file(const std::string& path) {
     return fail(ErrorCode::kInvalidArgument, path + ": not valid JSON: " + e.what());
   }
 }
+
+namespace {
+
+// The model of a checkpoint: a registry architecture straight from model.pt; a TorchScript one
+// rebuilt from the directory's copy of its backbone (hash-checked), then the weights loaded.
+Result<OsteoNet> load_net(const nlohmann::json& card, const std::string& card_path, const std::string& dir,
+                          const std::string& weights_path, int input_size) {
+  if (card["arch"] != kTorchScriptArch) return load_model(weights_path);
+  ModelConfig config;
+  std::string backbone_path, expected;
+  try {
+    const auto& backbone = card.at("backbone");
+    backbone_path = (fs::path(dir) / backbone.at("file").get<std::string>()).string();
+    expected = backbone.at("sha256").get<std::string>();
+    const auto& model = card.at("model");
+    config.in_channels = model.at("in_channels").get<int64_t>();
+    config.num_covariates = model.at("num_covariates").get<int64_t>();
+    config.dropout = model.at("dropout").get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    return fail(ErrorCode::kInvalidArgument,
+                card_path + ": a torchscript model card needs backbone.file, backbone.sha256 and "
+                            "model.{in_channels, num_covariates, dropout}: " + e.what());
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(backbone_path, ec)) {
+    return fail(ErrorCode::kFileNotFound, backbone_path + ": TorchScript backbone named by the model card is missing");
+  }
+  auto hash = sha256_file(backbone_path);
+  if (!hash) return fail(ErrorCode::kIoError, backbone_path + ": cannot be read: " + hash.error().message);
+  if (*hash != expected) {
+    return fail(ErrorCode::kInvalidArgument, backbone_path + ": SHA-256 " + *hash + " does not match the model card (" +
+                                                 expected + "): the backbone was modified or replaced");
+  }
+  auto net = create_model_with_torchscript_backbone(config, backbone_path, input_size);
+  if (!net) return tl::unexpected(net.error());
+  if (auto ok = load_torchscript_weights(*net, weights_path); !ok) return tl::unexpected(ok.error());
+  return net;
+}
+
+}  // namespace
 
 Result<Checkpoint> load_checkpoint(const std::string& dir) {
   std::error_code ec;
@@ -97,7 +138,7 @@ Result<Checkpoint> load_checkpoint(const std::string& dir) {
   } catch (const nlohmann::json::exception& e) {
     return fail(ErrorCode::kInvalidArgument, card_path + ": malformed model card: " + e.what());
   }
-  auto net = load_model(weights_path);
+  auto net = load_net(*card, card_path, dir, weights_path, cp.preprocess.input_size);
   if (!net) return tl::unexpected(net.error());
   const auto& config = (*net)->config();
   if (config.arch != (*card)["arch"].get<std::string>() ||

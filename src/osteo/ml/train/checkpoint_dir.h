@@ -8,6 +8,8 @@
 ///                       version, weights SHA-256, training time and throughput
 ///   training_log.json   per epoch: train loss, val loss, val AUROC, learning rate
 ///   resume/             the last epoch's state for --resume (removable once training is done)
+///   backbone.torchscript.pt  only for a TorchScript backbone: the exported feature extractor the
+///                       model was built on; the card's "backbone" names it with its SHA-256
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +22,8 @@
 namespace osteo::ml {
 
 inline constexpr const char* kWeightsFile = "model.pt";
+/// The copy of a TorchScript backbone (--backbone-torchscript) inside its checkpoint directory.
+inline constexpr const char* kTorchScriptBackboneFile = "backbone.torchscript.pt";
 inline constexpr const char* kModelCardFile = "model_card.json";
 inline constexpr const char* kTrainingLogFile = "training_log.json";
 inline constexpr const char* kResumeDir = "resume";
@@ -41,6 +45,8 @@ struct Checkpoint {
 
 /// Loads `dir`: reads model_card.json, checks the SHA-256 of model.pt against the card's
 /// weights_sha256, loads the model and checks it is the arch/covariate count the card names.
+/// A "torchscript" model is rebuilt from the directory's backbone.torchscript.pt (its SHA-256
+/// checked against the card's backbone.sha256) and the weights loaded into it.
 /// Errors: kFileNotFound (no such directory, card or weights), kInvalidArgument (card is not
 /// valid JSON or lacks a field; weights hash mismatch — "model.pt was modified or replaced";
 /// the model does not match the card), kIoError (reading fails).

@@ -22,6 +22,7 @@
 #include "osteo/eval/threshold.h"
 #include "osteo/ml/models/checkpoint.h"
 #include "osteo/ml/models/registry.h"
+#include "osteo/ml/models/torchscript_backbone.h"
 #include "osteo/ml/train/checkpoint_dir.h"
 #include "osteo/ml/train/predict.h"
 #include "osteo/ml/train/schedule.h"
@@ -127,8 +128,8 @@ nlohmann::json threshold_json(const std::vector<double>& scores, const std::vect
 
 // The fingerprint that a resume must match: configuration, data source, and the training
 // pixels and labels themselves.
-std::string fingerprint(const TrainData& data, const TrainOptions& options) {
-  std::string text = options.to_json().dump() + "|" + data.source.dump() + "|";
+std::string fingerprint(const TrainData& data, const TrainOptions& options, const std::string& backbone_sha256) {
+  std::string text = options.to_json().dump() + "|" + backbone_sha256 + "|" + data.source.dump() + "|";
   for (const auto& s : data.train) text += std::to_string(s.image_id) + ":" + std::to_string(s.t_score) + ",";
   for (const auto& s : data.val) text += std::to_string(s.image_id) + ":" + std::to_string(s.t_score) + ",";
   text += sha256_hex(data.train_images.pixels.data(), data.train_images.pixels.size() * sizeof(float));
@@ -151,6 +152,67 @@ Status check_data(const TrainData& data, const TrainOptions& options) {
   return check(data.val_images, data.val.size(), "validation");
 }
 
+// Builds, copies and reloads the model being trained: a registry architecture, or a TorchScript
+// backbone (which the registry cannot rebuild, so copies go through a saved file and
+// load_torchscript_weights; the backbone is always built from the checkpoint's own copy).
+struct NetBuilder {
+  ModelConfig config;
+  std::string torchscript;      // the copy in the checkpoint dir, or empty
+  std::string backbone_sha256;  // of that copy, or empty
+  int input_size = 0;
+
+  static Result<NetBuilder> make(const ModelConfig& config, const TrainOptions& options, const fs::path& out) {
+    NetBuilder b;
+    b.config = config;
+    b.input_size = options.preprocess.input_size;
+    if (options.backbone_torchscript.empty()) return b;
+    b.torchscript = (out / kTorchScriptBackboneFile).string();
+    std::error_code ec;
+    if (!fs::is_regular_file(options.backbone_torchscript, ec)) {
+      return fail(ErrorCode::kFileNotFound, options.backbone_torchscript + ": TorchScript file not found");
+    }
+    auto hash = sha256_file(options.backbone_torchscript);
+    if (!hash) return fail(ErrorCode::kIoError, options.backbone_torchscript + ": " + hash.error().message);
+    b.backbone_sha256 = *hash;
+    if (fs::exists(b.torchscript, ec)) {
+      auto existing = sha256_file(b.torchscript);
+      if (existing && *existing == *hash) return b;  // resuming, or the checkpoint's own copy
+      if (options.resume) {
+        // Never overwrite the backbone a resumable state was trained on.
+        return fail(ErrorCode::kInvalidArgument, options.backbone_torchscript + ": differs from " + b.torchscript +
+                                                     ", the backbone the resume state was trained on");
+      }
+    }
+    fs::copy_file(options.backbone_torchscript, b.torchscript, fs::copy_options::overwrite_existing, ec);
+    if (ec) return fail(ErrorCode::kIoError, b.torchscript + ": cannot copy the TorchScript backbone: " + ec.message());
+    return b;
+  }
+  Result<OsteoNet> create() const {
+    return torchscript.empty() ? create_model(config)
+                               : create_model_with_torchscript_backbone(config, torchscript, input_size);
+  }
+  Status load(OsteoNet& net, const std::string& path) const {
+    return torchscript.empty() ? load_weights(net, path) : load_torchscript_weights(net, path);
+  }
+  // A copy of `net`, also saved to `path`.
+  Result<OsteoNet> clone(const OsteoNet& net, const std::string& path) const {
+    if (torchscript.empty()) {
+      OsteoNet copy = clone_model(net);
+      if (auto ok = save_model(copy, path); !ok) return tl::unexpected(ok.error());
+      return copy;
+    }
+    if (auto ok = save_model(net, path); !ok) return tl::unexpected(ok.error());
+    auto copy = create();
+    if (!copy) return tl::unexpected(copy.error());
+    if (auto ok = load_torchscript_weights(*copy, path); !ok) return tl::unexpected(ok.error());
+    (*copy)->train(net->is_training());
+    return copy;
+  }
+  nlohmann::json card() const {
+    return {{"kind", "torchscript"}, {"file", kTorchScriptBackboneFile}, {"sha256", backbone_sha256}};
+  }
+};
+
 template <class Fn>
 Status guarded(const std::string& what, Fn&& fn) {
   try {
@@ -164,7 +226,7 @@ Status guarded(const std::string& what, Fn&& fn) {
 }  // namespace
 
 nlohmann::json TrainOptions::to_json() const {
-  return {{"arch", arch},
+  return {{"arch", backbone_torchscript.empty() ? arch : std::string(kTorchScriptArch)},
           {"epochs", epochs},
           {"batch_size", batch_size},
           {"lr", lr},
@@ -189,7 +251,9 @@ nlohmann::json TrainOptions::to_json() const {
 
 Status TrainOptions::validate() const {
   auto bad = [](const std::string& m) { return fail(ErrorCode::kInvalidArgument, m); };
-  if (!find_model_spec(arch)) return bad("unknown --arch '" + arch + "' (known: " + model_names() + ")");
+  if (backbone_torchscript.empty() && !find_model_spec(arch)) {
+    return bad("unknown --arch '" + arch + "' (known: " + model_names() + ")");
+  }
   if (epochs < 1) return bad("--epochs must be at least 1");
   if (batch_size < 1) return bad("--batch-size must be at least 1");
   if (!(lr > 0) || !std::isfinite(lr)) return bad("--lr must be a positive number");
@@ -240,12 +304,20 @@ Result<TrainResult> train_model(const TrainData& data, const TrainOptions& optio
   const auto train_cov = covariate_rows(*normaliser, data.train);
   const auto val_cov = covariate_rows(*normaliser, data.val);
 
-  torch::manual_seed(derive_seed(options.seed, kStreamInit));
+  // --- output directory, the self-contained copy of a TorchScript backbone, the model
+  const fs::path out(options.out_dir);
+  const fs::path resume_dir = out / kResumeDir;
+  std::error_code ec;
+  fs::create_directories(resume_dir, ec);
+  if (ec) return fail(ErrorCode::kIoError, resume_dir.string() + ": cannot create: " + ec.message());
   ModelConfig config;
   config.arch = options.arch;
   config.num_covariates = static_cast<int64_t>(normaliser->size());
   config.dropout = options.dropout;
-  auto created = create_model(config);
+  auto builder = NetBuilder::make(config, options, out);
+  if (!builder) return tl::unexpected(builder.error());
+  torch::manual_seed(derive_seed(options.seed, kStreamInit));
+  auto created = builder->create();
   if (!created) return tl::unexpected(created.error());
   OsteoNet net = *created;
   OsteoNet best{nullptr};
@@ -264,13 +336,8 @@ Result<TrainResult> train_model(const TrainData& data, const TrainOptions& optio
   schedule.warmup_steps = static_cast<int64_t>(std::llround(options.warmup_epochs * steps_per_epoch));
   schedule.min_lr_ratio = options.min_lr_ratio;
 
-  // --- output directory and resume state
-  const fs::path out(options.out_dir);
-  const fs::path resume_dir = out / kResumeDir;
-  std::error_code ec;
-  fs::create_directories(resume_dir, ec);
-  if (ec) return fail(ErrorCode::kIoError, resume_dir.string() + ": cannot create: " + ec.message());
-  const std::string print = fingerprint(data, options);
+  // --- resume state
+  const std::string print = fingerprint(data, options, builder->backbone_sha256);
   const std::string state_path = (resume_dir / "state.json").string();
   const std::string last_path = (resume_dir / "last.pt").string();
   const std::string best_path = (resume_dir / "best.pt").string();
@@ -314,10 +381,12 @@ Result<TrainResult> train_model(const TrainData& data, const TrainOptions& optio
     } catch (const nlohmann::json::exception& e) {
       return fail(ErrorCode::kInvalidArgument, state_path + ": malformed resume state: " + e.what());
     }
-    if (auto ok = load_weights(net, last_path); !ok) return tl::unexpected(ok.error());
+    if (auto ok = builder->load(net, last_path); !ok) return tl::unexpected(ok.error());
     if (best_epoch > 0) {
-      best = clone_model(net);
-      if (auto ok = load_weights(best, best_path); !ok) return tl::unexpected(ok.error());
+      auto restored = builder->create();
+      if (!restored) return tl::unexpected(restored.error());
+      best = *restored;
+      if (auto ok = builder->load(best, best_path); !ok) return tl::unexpected(ok.error());
     }
     if (auto ok = guarded(optim_path, [&] { torch::load(optimizer, optim_path); }); !ok) {
       return fail(ErrorCode::kInvalidArgument, optim_path + ": cannot restore the optimizer: " + ok.error().message);
@@ -414,8 +483,9 @@ Result<TrainResult> train_model(const TrainData& data, const TrainOptions& optio
       best_score = score;
       best_epoch = epoch + 1;
       bad_epochs = 0;
-      best = clone_model(net);  // a copy: `best = net` would alias the live weights
-      if (auto ok = save_model(best, best_path); !ok) return tl::unexpected(ok.error());
+      auto copy = builder->clone(net, best_path);  // a copy: `best = net` would alias the live weights
+      if (!copy) return tl::unexpected(copy.error());
+      best = *copy;
     } else {
       ++bad_epochs;
     }
@@ -485,7 +555,7 @@ Result<TrainResult> train_model(const TrainData& data, const TrainOptions& optio
       {"software", {{"name", "osteoscreen"}, {"version", kVersion}, {"libtorch", TORCH_VERSION}}},
       {"created_utc", utc_now()},
       {"intended_use", "research / screening support on radiographs; not a diagnosis"},
-      {"arch", options.arch},
+      {"arch", builder->torchscript.empty() ? options.arch : std::string(kTorchScriptArch)},
       {"model",
        {{"in_channels", config.in_channels},
         {"num_covariates", config.num_covariates},
@@ -523,6 +593,7 @@ Result<TrainResult> train_model(const TrainData& data, const TrainOptions& optio
       {"weights_file", kWeightsFile},
       {"weights_sha256", *weights_hash},
   };
+  if (!builder->torchscript.empty()) result.card["backbone"] = builder->card();
   if (auto ok = write_json_file((out / kTrainingLogFile).string(), {{"epochs", log_json}}); !ok) {
     return tl::unexpected(ok.error());
   }
@@ -532,33 +603,39 @@ Result<TrainResult> train_model(const TrainData& data, const TrainOptions& optio
   return result;
 }
 
-Result<TrainResult> train_from_source(const DataSource& source, const TrainOptions& options) {
-  if (auto ok = options.validate(); !ok) return tl::unexpected(ok.error());
-  Result<SplitSamples> samples = fail(ErrorCode::kInvalidArgument, "no data source");
-  if (!source.manifest.empty()) {
-    samples = samples_from_manifest(source.manifest, source.split, options.threads);
-  } else {
-    auto store = open_store(source.db);
-    if (!store) return tl::unexpected(store.error());
-    samples = samples_from_store(**store, source.scheme, source.db);
-  }
-  if (!samples) return tl::unexpected(samples.error());
-  spdlog::info("data: {} train, {} val, {} test images", samples->train.size(), samples->val.size(),
-               samples->test.size());
+Result<SplitSamples> load_samples(const DataSource& source, unsigned threads) {
+  if (!source.manifest.empty()) return samples_from_manifest(source.manifest, source.split, threads);
+  auto store = open_store(source.db);
+  if (!store) return tl::unexpected(store.error());
+  return samples_from_store(**store, source.scheme, source.db);
+}
+
+Result<TrainData> prepare_train_data(const SplitSamples& samples, const TrainOptions& options) {
+  spdlog::info("data: {} train, {} val, {} test images", samples.train.size(), samples.val.size(),
+               samples.test.size());
   const auto t0 = Clock::now();
   TrainData data;
-  auto train_images = prepare_samples(samples->train, options.preprocess, options.threads, options.progress);
+  auto train_images = prepare_samples(samples.train, options.preprocess, options.threads, options.progress);
   if (!train_images) return tl::unexpected(train_images.error());
-  auto val_images = prepare_samples(samples->val, options.preprocess, options.threads, options.progress);
+  auto val_images = prepare_samples(samples.val, options.preprocess, options.threads, options.progress);
   if (!val_images) return tl::unexpected(val_images.error());
-  spdlog::info("preprocessed {} images in {:.1f} s", samples->train.size() + samples->val.size(), seconds_since(t0));
-  data.split_counts = samples->counts();
-  data.train = std::move(samples->train);
-  data.val = std::move(samples->val);
+  spdlog::info("preprocessed {} images in {:.1f} s", samples.train.size() + samples.val.size(), seconds_since(t0));
+  data.split_counts = samples.counts();
+  data.train = samples.train;
+  data.val = samples.val;
   data.train_images = std::move(*train_images);
   data.val_images = std::move(*val_images);
-  data.source = samples->source;
-  return train_model(data, options);
+  data.source = samples.source;
+  return data;
+}
+
+Result<TrainResult> train_from_source(const DataSource& source, const TrainOptions& options) {
+  if (auto ok = options.validate(); !ok) return tl::unexpected(ok.error());
+  auto samples = load_samples(source, options.threads);
+  if (!samples) return tl::unexpected(samples.error());
+  auto data = prepare_train_data(*samples, options);
+  if (!data) return tl::unexpected(data.error());
+  return train_model(*data, options);
 }
 
 }  // namespace osteo::ml

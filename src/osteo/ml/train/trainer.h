@@ -28,7 +28,11 @@
 namespace osteo::ml {
 
 struct TrainOptions {
-  std::string arch = "resnet18";  ///< registry name
+  std::string arch = "resnet18";  ///< registry name (ignored when backbone_torchscript is set)
+  /// A TorchScript feature extractor exported from Python (docs/torchscript.md) to train on
+  /// instead of a registry backbone; the model's arch is then "torchscript". The file is copied
+  /// into the checkpoint directory (kTorchScriptBackboneFile) so the checkpoint stays self-contained.
+  std::string backbone_torchscript;
   int epochs = 25;                ///< at most; resnet18@224 on the 108 knee training images: ≤ ~60 s/epoch on 2 busy cores
   int batch_size = 16;
   double lr = 3e-4;               ///< peak learning rate
@@ -99,6 +103,14 @@ struct DataSource {
   std::string scheme = "temporal"; ///< split scheme of the store
   StratifiedSplitOptions split{0.2, 0.2, 42};  ///< manifest only
 };
+
+/// Loads the labelled samples of `source` split into train/val/test (manifest: patient-level
+/// stratified split; store: the scheme's assignment). Errors: those of samples_from_manifest /
+/// samples_from_store, and of opening the store.
+Result<SplitSamples> load_samples(const DataSource& source, unsigned threads);
+
+/// Preprocesses the train and val images of `samples` once (in parallel) for `options`.
+Result<TrainData> prepare_train_data(const SplitSamples& samples, const TrainOptions& options);
 
 /// Loads the samples, preprocesses them once (in parallel), and trains.
 Result<TrainResult> train_from_source(const DataSource& source, const TrainOptions& options);

@@ -1,5 +1,6 @@
-// The acceptance run: a tiny model trained on a small synthetic hospital (DICOM + DEXA
-// export → ingest → match → temporal split, via the CLI) reaches AUROC ≥ 0.85 on its held-out 2022 test split.
+// The acceptance run, in the CI suite (label integration): a tiny model trained on a
+// small synthetic hospital (DICOM + DEXA export → ingest → match → temporal split, via the CLI)
+// reaches AUROC ≥ 0.85 on its held-out 2022 test split. Deterministic (fixed seeds, 2 threads).
 // Size knobs via environment for tuning: OSTEO_SLOW_PATIENTS, OSTEO_SLOW_EPOCHS, OSTEO_SLOW_SIZE.
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
