@@ -8,11 +8,7 @@
 namespace osteo {
 namespace {
 
-std::unique_ptr<CohortStore> open_or_die(const std::string& path) {
-  auto store = open_store(path);
-  if (!store) throw std::runtime_error(store.error().to_string());
-  return std::move(*store);
-}
+std::unique_ptr<CohortStore> open_or_die(const std::string& path) { return value_or_throw(open_store(path)); }
 
 ScreeningRecord make_screening(const std::string& id, const std::string& category, double p) {
   ScreeningRecord s;
