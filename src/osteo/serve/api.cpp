@@ -63,7 +63,7 @@ const std::vector<FormField> kScreeningForm = {
 }  // namespace
 
 std::vector<Route> api_routes(ScreeningService& service) {
-  auto routes = std::make_shared<std::vector<Route>>();
+  std::vector<Route> routes;
   const int retry = service.retry_after_seconds();
   auto picture = [&service, retry](const std::string& which) {
     return [&service, retry, which](const HttpRequest& req) {
@@ -86,7 +86,7 @@ std::vector<Route> api_routes(ScreeningService& service) {
     };
   };
 
-  *routes = {
+  routes = {
       {"GET", "/healthz", "Liveness: the process answers", "health", {}, {{200, "alive"}},
        [](const HttpRequest&) { return HttpResponse::json(200, {{"status", "ok"}, {"version", kVersion}}); }},
       {"GET", "/readyz", "Readiness: 200 once the model is loaded, 503 before", "health", {},
@@ -100,7 +100,7 @@ std::vector<Route> api_routes(ScreeningService& service) {
        }},
       {"GET", "/api/v1/openapi.json", "This OpenAPI 3 document, generated from the route table", "meta", {},
        {{200, "OpenAPI document"}},
-       [routes](const HttpRequest&) { return HttpResponse::json(200, openapi_document(*routes, kVersion)); }},
+       nullptr},  // set below, from the finished table
       {"GET", "/api/v1/models", "The served model: name, version, SHA-256, card and validation metrics", "models",
        {}, with_errors({{200, "model list"}}, {503}),
        [&service, retry](const HttpRequest&) { return from(service.models(), 200, retry); }},
@@ -152,7 +152,14 @@ std::vector<Route> api_routes(ScreeningService& service) {
        "DICOM Secondary Capture with the heat map burned in (not for diagnostic use)", "dicom", {},
        with_errors({{200, "Part-10 file", "application/dicom"}}, {404}), dicom("sc")},
   };
-  return *routes;
+  // The document describes the table it is part of; computed once, after the table is complete.
+  const auto document = std::make_shared<const nlohmann::json>(openapi_document(routes, kVersion));
+  for (auto& r : routes) {
+    if (r.pattern == "/api/v1/openapi.json") {
+      r.handler = [document](const HttpRequest&) { return HttpResponse::json(200, *document); };
+    }
+  }
+  return routes;
 }
 
 std::optional<HttpResponse> static_asset(const std::string& path) {
