@@ -28,7 +28,7 @@ namespace osteo::serve {
 struct ServiceOptions {
   std::string model_dir;
   std::string db;                    ///< the SQLite store holding the screenings
-  int workers = 1;                   ///< inference workers (one model replica each)
+  int workers = 1;                   ///< inference workers (one model replica each; the CLI picks one per core)
   std::size_t queue_capacity = 8;    ///< waiting jobs beyond which requests get 503
   int timeout_ms = 120000;           ///< longest wait for a queued job before 503 timeout
   unsigned torch_threads = 1;        ///< LibTorch intra-op threads shared by the workers
