@@ -104,14 +104,13 @@ Result<EngineOutput> ScreeningEngine::screen(int replica, const Radiograph& film
   out.heat_degenerate = explanation->degenerate;
 
   t = Clock::now();
-  ml::OverlayOptions plain;
-  plain.opacity = 0.0;  // the film alone, downscaled exactly like the heat layer
-  plain.max_side = impl_->options.max_side;
-  auto film_rgb = ml::render_overlay(film, explanation->cam_film, plain);
+  auto film_rgb = ml::render_film(film, impl_->options.max_side);
   if (!film_rgb) return tl::unexpected(film_rgb.error());
   auto film_png = ml::encode_png(*film_rgb);
   if (!film_png) return tl::unexpected(film_png.error());
-  auto heat_png = ml::heat_layer_png(explanation->cam_film, plain);
+  ml::OverlayOptions layer;
+  layer.max_side = impl_->options.max_side;  // the same downscaling as the film picture
+  auto heat_png = ml::heat_layer_png(explanation->cam_film, layer);
   if (!heat_png) return tl::unexpected(heat_png.error());
   out.image_png = to_string(*film_png);
   out.heatmap_png = to_string(*heat_png);

@@ -22,6 +22,7 @@ using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 double round_ms(double ms) { return std::round(ms * 10.0) / 10.0; }
 
+constexpr int kPreviewMaxSide = 768;  // pixels: enough for the upload form's thumbnail
 constexpr const char* kNotice = "For research / screening support, not a diagnosis.";
 
 // The same file, model and clinical inputs always give the same id (and so the same row).
@@ -265,14 +266,7 @@ Result<nlohmann::json> ScreeningService::preview(Upload upload_in) {
     const Upload& upload = *shared;
     auto film = decoder_->decode(upload.bytes, upload.filename);
     if (!film) return tl::unexpected(film.error());
-    ml::OverlayOptions plain;
-    plain.opacity = 0.0;
-    plain.max_side = 768;
-    ml::HeatMap none;
-    none.width = film->columns();
-    none.height = film->rows();
-    none.values.assign(static_cast<std::size_t>(none.width) * none.height, 0.0f);
-    auto rgb = ml::render_overlay(*film, none, plain);
+    auto rgb = ml::render_film(*film, kPreviewMaxSide);
     if (!rgb) return tl::unexpected(rgb.error());
     auto png = ml::encode_png(*rgb);
     if (!png) return tl::unexpected(png.error());

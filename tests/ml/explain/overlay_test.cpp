@@ -101,6 +101,23 @@ TEST(Overlay, HeatLayerAlphaIsTheHeatAndRoundTripsThroughPng) {
   EXPECT_EQ(small.rows, 10);
 }
 
+TEST(Overlay, FilmPictureIsTheOverlayWithoutColourAndLinesUpWithTheHeatLayer) {
+  const auto film = gradient_film(300, 500);
+  const auto heat = half_heat(300, 500);
+  OverlayOptions none;
+  none.opacity = 0.0;
+  none.max_side = 128;
+  const auto plain = render_film(film, none.max_side);
+  const auto overlay = render_overlay(film, heat, none);
+  const auto layer = render_heat_layer(heat, none);
+  ASSERT_TRUE(plain && overlay && layer);
+  EXPECT_EQ(plain->channels, 3);
+  EXPECT_EQ(plain->pixels, overlay->pixels);
+  EXPECT_EQ(plain->width, layer->width);
+  EXPECT_EQ(plain->height, layer->height);
+  EXPECT_EQ(render_film(Radiograph{}, 128).error().code, ErrorCode::kInvalidArgument);
+}
+
 TEST(Overlay, RejectsBadInput) {
   const auto film = gradient_film(40, 60);
   EXPECT_EQ(render_overlay(film, half_heat(40, 61)).error().code, ErrorCode::kInvalidArgument);

@@ -42,14 +42,40 @@ Status check_heat(const HeatMap& heat) {
   return {};
 }
 
-}  // namespace
-
-Result<Image8> render_overlay(const Radiograph& film, const HeatMap& heat, const OverlayOptions& options) {
-  if (auto ok = check_heat(heat); !ok) return tl::unexpected(ok.error());
+Status check_film(const Radiograph& film) {
   if (film.rows() <= 0 || film.columns() <= 0 ||
       film.pixels.size() != static_cast<std::size_t>(film.rows()) * static_cast<std::size_t>(film.columns())) {
     return fail(ErrorCode::kInvalidArgument, film.meta.path + ": overlay needs a non-empty film");
   }
+  return {};
+}
+
+}  // namespace
+
+Result<Image8> render_film(const Radiograph& film, int max_side) {
+  if (auto ok = check_film(film); !ok) return tl::unexpected(ok.error());
+  try {
+    const cv::Size size = target_size(film.columns(), film.rows(), max_side);
+    const cv::Mat gray = to_u8(film.pixels, film.columns(), film.rows(), size);
+    Image8 out;
+    out.width = size.width;
+    out.height = size.height;
+    out.channels = 3;
+    out.pixels.resize(static_cast<std::size_t>(size.area()) * 3);
+    for (int r = 0; r < size.height; ++r) {
+      const std::uint8_t* g = gray.ptr<std::uint8_t>(r);
+      std::uint8_t* o = out.pixels.data() + static_cast<std::size_t>(r) * size.width * 3;
+      for (int x = 0; x < size.width; ++x) o[3 * x + 0] = o[3 * x + 1] = o[3 * x + 2] = g[x];
+    }
+    return out;
+  } catch (const cv::Exception& e) {
+    return fail(ErrorCode::kInternal, film.meta.path + ": film rendering failed: " + e.what());
+  }
+}
+
+Result<Image8> render_overlay(const Radiograph& film, const HeatMap& heat, const OverlayOptions& options) {
+  if (auto ok = check_heat(heat); !ok) return tl::unexpected(ok.error());
+  if (auto ok = check_film(film); !ok) return tl::unexpected(ok.error());
   if (heat.width != film.columns() || heat.height != film.rows()) {
     return fail(ErrorCode::kInvalidArgument, film.meta.path + ": heat map is " + std::to_string(heat.width) + "x" +
                                                  std::to_string(heat.height) + ", the film " +

@@ -35,6 +35,11 @@ struct Image8 {
   std::vector<std::uint8_t> pixels;  ///< width * height * channels
 };
 
+/// The film alone → RGB (gray in every channel), downscaled exactly like render_overlay and
+/// render_heat_layer (area averaging, longer side ≤ max_side; ≤ 0 keeps full size), so the
+/// three line up pixel for pixel. Errors: kInvalidArgument for an empty or inconsistent film;
+/// kInternal for an OpenCV failure.
+Result<Image8> render_film(const Radiograph& film, int max_side);
 /// Film (grayscale [0,1]) blended with the coloured heat map → RGB. `heat` must have the film's
 /// size (e.g. Explanation::cam_film). Errors: kInvalidArgument for empty inputs, a size
 /// mismatch or an opacity outside [0, 1]; kInternal for an OpenCV failure.
