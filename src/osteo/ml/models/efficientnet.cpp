@@ -61,9 +61,9 @@ class MBConvImpl : public nn::Module {
   double drop_prob_;
 };
 
-class EfficientNetImpl : public BackboneImpl {
+class EfficientNetImpl : public StemBlocksHeadImpl {
  public:
-  explicit EfficientNetImpl(int64_t in_channels) {
+  explicit EfficientNetImpl(int64_t in_channels) : StemBlocksHeadImpl(kLastChannels) {
     stem = register_module("stem", ConvBnAct(in_channels, kStemChannels, 3, 2, Activation::kSiLU));
     int64_t total_blocks = 0;
     for (const auto& s : kB0Stages) total_blocks += s.layers;
@@ -82,15 +82,6 @@ class EfficientNetImpl : public BackboneImpl {
     init_backbone_weights(*this, ConvInit::kKaimingFanOut);
   }
 
-  torch::Tensor forward(const torch::Tensor& images) override {
-    return head_conv(blocks->forward(stem(images)));
-  }
-  int64_t out_channels() const override { return kLastChannels; }
-  nn::Conv2d stem_conv() const override { return stem->conv; }
-
-  ConvBnAct stem{nullptr};
-  nn::Sequential blocks;
-  ConvBnAct head_conv{nullptr};
 };
 
 }  // namespace

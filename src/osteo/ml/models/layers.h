@@ -7,6 +7,8 @@
 
 #include <torch/nn.h>
 
+#include "osteo/ml/models/backbone.h"
+
 namespace osteo::ml {
 
 /// Non-linearities used by the zoo. Applied functionally: they hold no parameters.
@@ -67,5 +69,23 @@ enum class ConvInit { kKaimingFanOut, kKaimingFanIn };
 /// torchvision-style initialisation of every submodule of `module` (callable from its constructor): convolutions with
 /// kaiming-normal weights (mode `conv_init`) and zero bias, batch-norms with weight 1, bias 0.
 void init_backbone_weights(torch::nn::Module& module, ConvInit conv_init);
+
+/// The stem → blocks → 1×1 head-convolution backbone shared by EfficientNet and MobileNetV3.
+/// A subclass constructor registers `stem` and `head_conv`, fills and registers `blocks`; the
+/// module names ("stem", "blocks", "head_conv") are the checkpoint's parameter names.
+class StemBlocksHeadImpl : public BackboneImpl {
+ public:
+  explicit StemBlocksHeadImpl(int64_t out_channels) : out_channels_(out_channels) {}
+  torch::Tensor forward(const torch::Tensor& images) override { return head_conv(blocks->forward(stem(images))); }
+  int64_t out_channels() const override { return out_channels_; }
+  torch::nn::Conv2d stem_conv() const override { return stem->conv; }
+
+  ConvBnAct stem{nullptr};
+  torch::nn::Sequential blocks;
+  ConvBnAct head_conv{nullptr};
+
+ private:
+  int64_t out_channels_;
+};
 
 }  // namespace osteo::ml

@@ -67,9 +67,9 @@ class InvertedResidualImpl : public nn::Module {
   bool residual_;
 };
 
-class MobileNetV3Impl : public BackboneImpl {
+class MobileNetV3Impl : public StemBlocksHeadImpl {
  public:
-  explicit MobileNetV3Impl(int64_t in_channels) {
+  explicit MobileNetV3Impl(int64_t in_channels) : StemBlocksHeadImpl(kLastChannels) {
     stem = register_module("stem", ConvBnAct(in_channels, kStemChannels, 3, 2, kHS, 1, kBn));
     for (const auto& spec : kLargeBlocks) blocks->push_back(std::make_shared<InvertedResidualImpl>(spec));
     register_module("blocks", blocks);
@@ -78,15 +78,6 @@ class MobileNetV3Impl : public BackboneImpl {
     init_backbone_weights(*this, ConvInit::kKaimingFanOut);
   }
 
-  torch::Tensor forward(const torch::Tensor& images) override {
-    return head_conv(blocks->forward(stem(images)));
-  }
-  int64_t out_channels() const override { return kLastChannels; }
-  nn::Conv2d stem_conv() const override { return stem->conv; }
-
-  ConvBnAct stem{nullptr};
-  nn::Sequential blocks;
-  ConvBnAct head_conv{nullptr};
 };
 
 }  // namespace
