@@ -11,11 +11,7 @@
 namespace osteo::report {
 namespace {
 
-std::size_t occurrences(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + what.size())) ++n;
-  return n;
-}
+using test::count_occurrences;
 
 ReportContext context() {
   ReportContext c;
@@ -37,9 +33,9 @@ ReportContext context() {
 void expect_self_contained(const std::string& html) {
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("</html>"), std::string::npos);
-  EXPECT_EQ(occurrences(html, "<svg"), occurrences(html, "</svg>"));
-  EXPECT_EQ(occurrences(html, "<table"), occurrences(html, "</table>"));
-  EXPECT_EQ(occurrences(html, "<tr"), occurrences(html, "</tr>"));
+  EXPECT_EQ(count_occurrences(html, "<svg"), count_occurrences(html, "</svg>"));
+  EXPECT_EQ(count_occurrences(html, "<table"), count_occurrences(html, "</table>"));
+  EXPECT_EQ(count_occurrences(html, "<tr"), count_occurrences(html, "</tr>"));
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
@@ -69,7 +65,7 @@ TEST(EvaluationReport, SelfContainedWithEverySection) {
   EXPECT_NE(html.find(">architecture<"), std::string::npos);
   EXPECT_NE(html.find("normal, osteopenia, osteoporosis"), std::string::npos);
   // ROC, reliability, loss and metric charts.
-  EXPECT_EQ(occurrences(html, "<svg"), 4u);
+  EXPECT_EQ(count_occurrences(html, "<svg"), 4u);
   for (const char* section : {"Metrics", "Confusion matrix", "Subgroups", "Model card", "Training"})
     EXPECT_NE(html.find(std::string(">") + section + "</h2>"), std::string::npos) << section;
   EXPECT_NE(html.find("AUROC osteoporosis"), std::string::npos);
@@ -107,8 +103,8 @@ TEST(ComparisonReport, TableRocsDeLongAndBaseline) {
   EXPECT_NE(html.find("age+sex+BMI (covariate-only baseline)"), std::string::npos);
   EXPECT_NE(html.find("resnet18 (best)"), std::string::npos);
   EXPECT_NE(html.find("DeLong p"), std::string::npos);
-  EXPECT_EQ(occurrences(html, "<svg"), 1u);
-  EXPECT_GE(occurrences(html, "<polyline"), 3u);  // one ROC per model
+  EXPECT_EQ(count_occurrences(html, "<svg"), 1u);
+  EXPECT_GE(count_occurrences(html, "<polyline"), 3u);  // one ROC per model
   EXPECT_EQ(html.find("No covariate-only baseline"), std::string::npos);
   maybe_keep("comparison_report.html", html);
 

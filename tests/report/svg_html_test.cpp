@@ -2,15 +2,12 @@
 
 #include "osteo/report/html.h"
 #include "osteo/report/svg.h"
+#include "support/test_support.h"
 
 namespace osteo::report {
 namespace {
 
-std::size_t occurrences(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + what.size())) ++n;
-  return n;
-}
+using test::count_occurrences;
 
 TEST(Html, EscapesEveryMarkupCharacter) {
   EXPECT_EQ(html_escape("<a href=\"x\">Tom & Jerry's</a>"),
@@ -54,8 +51,8 @@ TEST(Svg, ChartHasAxesSeriesLegendAndEscapes) {
   EXPECT_NE(svg.find("a&lt;b"), std::string::npos);
   EXPECT_EQ(svg.find("a<b"), std::string::npos);
   // The NaN splits the first series into two polylines; the second is one.
-  EXPECT_EQ(occurrences(svg, "<polyline"), 3u);
-  EXPECT_EQ(occurrences(svg, "<circle"), 4u);
+  EXPECT_EQ(count_occurrences(svg, "<polyline"), 3u);
+  EXPECT_EQ(count_occurrences(svg, "<circle"), 4u);
   EXPECT_NE(svg.find("stroke-dasharray=\"6 4\""), std::string::npos);
   EXPECT_NE(svg.find("class=\"diag\""), std::string::npos);
   EXPECT_NE(svg.find(">epoch<"), std::string::npos);

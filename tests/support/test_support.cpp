@@ -86,4 +86,10 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+std::size_t count_occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + what.size())) ++n;
+  return n;
+}
+
 }  // namespace osteo::test

@@ -46,6 +46,9 @@ CommandResult run_cli(const std::vector<std::string>& args, const std::vector<st
 CommandResult run_command(const std::string& exe, const std::vector<std::string>& args,
                           const std::vector<std::string>& env = {});
 
+/// Non-overlapping occurrences of `what` in `text` (for checks on generated HTML/SVG).
+std::size_t count_occurrences(const std::string& text, const std::string& what);
+
 /// Writes bytes/text to a file (creating parent directories).
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);
