@@ -37,29 +37,35 @@ std::string issue_line(const std::string& file, const RowIssue& issue) {
   return file + ":" + std::to_string(issue.line) + ": " + issue_kind_name(issue.kind) + ": " + issue.reason;
 }
 
-int run_dicom(CohortStore& store, const IngestOptions& opt, const GlobalOptions& global) {
-  DicomIngestOptions options;
-  options.threads = global.threads;
-  options.progress = !global.quiet;
-  auto report = ingest_dicom(store, opt.dicom_dir, options);
+// The common tail of every importer: the error, or the report as JSON or as text (`print`).
+template <class Report, class Print>
+int report_or_error(const Result<Report>& report, bool json, Print print) {
   if (!report) {
     spdlog::error("{}", report.error().to_string());
     return kExitFailure;
   }
-  if (opt.json) {
+  if (json) {
     std::cout << to_json(*report).dump() << "\n";
-    return kExitOk;
+  } else {
+    print(*report);
   }
-  const auto& r = *report;
-  std::cout << "ingest dicom " << r.root << ": " << r.files_seen << " files in " << r.seconds << " s ("
-            << (r.seconds > 0 ? static_cast<double>(r.files_seen) / r.seconds : 0.0) << " files/s)\n"
-            << "  inserted " << r.inserted << ", updated " << r.updated << ", unchanged " << r.unchanged
-            << ", not DICOM " << r.not_dicom << ", failed " << r.failed << "\n";
-  if (r.without_patient_id > 0) {
-    std::cout << "  " << r.without_patient_id << " imported image(s) have no PatientID and cannot be matched\n";
-  }
-  print_issues(r.failures, [](const IngestFailure& f) { return f.path + ": " + f.code + ": " + f.message; });
   return kExitOk;
+}
+
+int run_dicom(CohortStore& store, const IngestOptions& opt, const GlobalOptions& global) {
+  DicomIngestOptions options;
+  options.threads = global.threads;
+  options.progress = !global.quiet;
+  return report_or_error(ingest_dicom(store, opt.dicom_dir, options), opt.json, [](const DicomIngestReport& r) {
+    std::cout << "ingest dicom " << r.root << ": " << r.files_seen << " files in " << r.seconds << " s ("
+              << (r.seconds > 0 ? static_cast<double>(r.files_seen) / r.seconds : 0.0) << " files/s)\n"
+              << "  inserted " << r.inserted << ", updated " << r.updated << ", unchanged " << r.unchanged
+              << ", not DICOM " << r.not_dicom << ", failed " << r.failed << "\n";
+    if (r.without_patient_id > 0) {
+      std::cout << "  " << r.without_patient_id << " imported image(s) have no PatientID and cannot be matched\n";
+    }
+    print_issues(r.failures, [](const IngestFailure& f) { return f.path + ": " + f.code + ": " + f.message; });
+  });
 }
 
 int run_dexa(CohortStore& store, const IngestOptions& opt) {
@@ -72,44 +78,29 @@ int run_dexa(CohortStore& store, const IngestOptions& opt) {
     }
     mapping = std::move(*loaded);
   }
-  auto report = ingest_dexa(store, opt.dexa_csv, mapping);
-  if (!report) {
-    spdlog::error("{}", report.error().to_string());
-    return kExitFailure;
-  }
-  if (opt.json) {
-    std::cout << to_json(*report).dump() << "\n";
-    return kExitOk;
-  }
-  const auto& r = *report;
-  std::cout << "ingest dexa " << r.path << " (" << dexa_layout_name(r.layout) << " layout): " << r.rows << " rows\n"
-            << "  imported " << r.rows_imported << " rows (" << r.measurements_inserted << " measurements, "
-            << r.patients << " patients), bad " << r.rows_bad << ", duplicate " << r.rows_duplicate << " ("
-            << r.measurements_duplicate << " duplicate measurements)\n";
-  print_issues(r.issues, [&](const RowIssue& i) { return issue_line(r.path, i); });
-  return kExitOk;
+  return report_or_error(ingest_dexa(store, opt.dexa_csv, mapping), opt.json, [](const DexaIngestReport& r) {
+    std::cout << "ingest dexa " << r.path << " (" << dexa_layout_name(r.layout) << " layout): " << r.rows << " rows\n"
+              << "  imported " << r.rows_imported << " rows (" << r.measurements_inserted << " measurements, "
+              << r.patients << " patients), bad " << r.rows_bad << ", duplicate " << r.rows_duplicate << " ("
+              << r.measurements_duplicate << " duplicate measurements)\n";
+    print_issues(r.issues, [&](const RowIssue& i) { return issue_line(r.path, i); });
+  });
 }
 
 int run_manifest(CohortStore& store, const IngestOptions& opt, const GlobalOptions& global) {
   ManifestIngestOptions options;
   options.threads = global.threads;
   options.progress = !global.quiet;
-  auto report = ingest_manifest(store, opt.manifest_csv, options);
-  if (!report) {
-    spdlog::error("{}", report.error().to_string());
-    return kExitFailure;
-  }
-  if (opt.json) {
-    std::cout << to_json(*report).dump() << "\n";
-    return kExitOk;
-  }
-  const auto& r = *report;
-  std::cout << "ingest manifest " << r.path << ": " << r.rows << " rows (image column: " << r.image_column << ")\n"
-            << "  imported " << r.rows_imported << " rows (" << r.patients << " patients, " << r.labels
-            << " labels; images inserted " << r.images_inserted << ", updated " << r.images_updated << ", unchanged "
-            << r.images_unchanged << "), bad " << r.rows_bad << ", warnings " << r.warnings << "\n";
-  print_issues(r.issues, [&](const RowIssue& i) { return issue_line(r.path, i); });
-  return kExitOk;
+  return report_or_error(ingest_manifest(store, opt.manifest_csv, options), opt.json,
+                         [](const ManifestIngestReport& r) {
+                           std::cout << "ingest manifest " << r.path << ": " << r.rows
+                                     << " rows (image column: " << r.image_column << ")\n"
+                                     << "  imported " << r.rows_imported << " rows (" << r.patients << " patients, "
+                                     << r.labels << " labels; images inserted " << r.images_inserted << ", updated "
+                                     << r.images_updated << ", unchanged " << r.images_unchanged << "), bad "
+                                     << r.rows_bad << ", warnings " << r.warnings << "\n";
+                           print_issues(r.issues, [&](const RowIssue& i) { return issue_line(r.path, i); });
+                         });
 }
 
 }  // namespace
@@ -123,7 +114,8 @@ Runner setup_ingest(CLI::App& sub, const GlobalOptions& global) {
   dicom->add_option("DIR", opt->dicom_dir, "Folder of DICOM files")->required();
   CLI::App* dexa = sub.add_subcommand("dexa", "Import a DEXA export (wide or long CSV)");
   dexa->add_option("FILE", opt->dexa_csv, "DEXA export CSV")->required();
-  dexa->add_option("--mapping", opt->mapping, "Column mapping, TOML or JSON (see docs: layout, date_order, columns, sites)");
+  dexa->add_option("--mapping", opt->mapping,
+                   "Column mapping, TOML or JSON (see docs: layout, date_order, columns, sites)");
   CLI::App* manifest = sub.add_subcommand("manifest", "Import labelled images listed in a manifest CSV");
   manifest->add_option("FILE", opt->manifest_csv, "Manifest CSV (image, patient_id, t_score, ...)")->required();
   for (CLI::App* kind : {dicom, dexa, manifest}) {
