@@ -4,11 +4,11 @@
 
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <fstream>
 #include <future>
 #include <iterator>
 
+#include "osteo/core/date.h"
 #include "osteo/core/hash.h"
 #include "osteo/core/version.h"
 #include "osteo/dicom/screening_results.h"
@@ -199,7 +199,6 @@ Result<ScreeningAnswer> ScreeningService::screen(Upload upload_in, const std::ma
   const auto& p = work->engine.answer.probabilities;
   nlohmann::json body = {
       {"id", id},
-      {"created_at", nullptr},
       {"input",
        {{"filename", upload.filename},
         {"format", work->meta.format},
@@ -231,14 +230,7 @@ Result<ScreeningAnswer> ScreeningService::screen(Upload upload_in, const std::ma
         {"total", round_ms(ms_since(t_total))}}},
       {"notice", kNotice},
   };
-  body["created_at"] = [] {
-    const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return std::string(buf);
-  }();
+  body["created_at"] = utc_timestamp("%Y-%m-%dT%H:%M:%SZ");
 
   ScreeningRecord record;
   record.id = id;

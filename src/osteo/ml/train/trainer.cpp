@@ -8,12 +8,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <limits>
 #include <numeric>
 #include <random>
 
+#include "osteo/core/date.h"
 #include "osteo/core/hash.h"
 #include "osteo/core/parallel.h"
 #include "osteo/core/progress.h"
@@ -44,15 +44,6 @@ double nan() { return std::numeric_limits<double>::quiet_NaN(); }
 // JSON has no NaN: undefined metrics are written as null.
 nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 double number_or_nan(const nlohmann::json& j) { return j.is_number() ? j.get<double>() : nan(); }
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::vector<std::vector<float>> covariate_rows(const CovariateNormaliser& n, const std::vector<TrainSample>& s) {
   std::vector<std::vector<float>> rows;
@@ -553,7 +544,7 @@ Result<TrainResult> train_model(const TrainData& data, const TrainOptions& optio
   result.card = {
       {"format", kModelCardFormat},
       {"software", {{"name", "osteoscreen"}, {"version", kVersion}, {"libtorch", TORCH_VERSION}}},
-      {"created_utc", utc_now()},
+      {"created_utc", utc_timestamp("%Y-%m-%dT%H:%M:%SZ")},
       {"intended_use", "research / screening support on radiographs; not a diagnosis"},
       {"arch", builder->torchscript.empty() ? options.arch : std::string(kTorchScriptArch)},
       {"model",
