@@ -70,14 +70,7 @@ Result<std::string> burned_in_rgb(const ScreeningRecord& s, int& width, int& hei
 }  // namespace
 
 Result<std::string> ScreeningService::dicom_result(const std::string& id, const std::string& kind) {
-  auto s = [&]() -> Result<ScreeningRecord> {
-    auto r = screening(id);  // validates the id
-    if (!r) return tl::unexpected(r.error());
-    std::lock_guard<std::mutex> lock(store_mutex_);
-    auto rec = store_->screening(id, kind == "sc");
-    if (!rec) return fail(ErrorCode::kNotFound, "no screening " + id);
-    return std::move(*rec);
-  }();
+  auto s = find(id, kind == "sc");  // only the SC needs the pictures
   if (!s) return tl::unexpected(s.error());
   if (s->dicom_source.is_null()) {
     return fail(ErrorCode::kNotFound, "screening " + id + " was not made from a DICOM film: no DICOM results");

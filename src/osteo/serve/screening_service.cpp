@@ -277,19 +277,24 @@ Result<nlohmann::json> ScreeningService::preview(Upload upload_in) {
   });
 }
 
-Result<nlohmann::json> ScreeningService::screening(const std::string& id) {
+Result<ScreeningRecord> ScreeningService::find(const std::string& id, bool with_images) {
+  // Ids are content-derived hex: anything else cannot exist, so it never reaches the store.
   if (!is_valid_id(id)) return fail(ErrorCode::kNotFound, "no screening " + id);
   std::lock_guard<std::mutex> lock(store_mutex_);
-  auto s = store_->screening(id, false);
+  auto s = store_->screening(id, with_images);
   if (!s) return fail(ErrorCode::kNotFound, "no screening " + id);
+  return std::move(*s);
+}
+
+Result<nlohmann::json> ScreeningService::screening(const std::string& id) {
+  auto s = find(id, false);
+  if (!s) return tl::unexpected(s.error());
   return with_urls(s->result);
 }
 
 Result<std::string> ScreeningService::picture(const std::string& id, const std::string& which) {
-  if (!is_valid_id(id)) return fail(ErrorCode::kNotFound, "no screening " + id);
-  std::lock_guard<std::mutex> lock(store_mutex_);
-  auto s = store_->screening(id, true);
-  if (!s) return fail(ErrorCode::kNotFound, "no screening " + id);
+  auto s = find(id, true);
+  if (!s) return tl::unexpected(s.error());
   return which == "heatmap" ? s->heatmap_png : s->image_png;
 }
 

@@ -87,6 +87,9 @@ class ScreeningService {
   template <class T>
   Result<T> run_on_pool(std::function<Result<T>(int worker)> job);
   nlohmann::json with_urls(nlohmann::json body) const;
+  /// The stored screening (PNGs included when `with_images`); kNotFound for an unknown or
+  /// malformed id.
+  Result<ScreeningRecord> find(const std::string& id, bool with_images);
 
   ServiceOptions options_;
   std::unique_ptr<UploadDecoder> decoder_;
